@@ -1,0 +1,1 @@
+"""Hardware behind small interfaces, each with a real and an emulated implementation."""

@@ -1,0 +1,1 @@
+"""The card: PC/SC transport, the SSC application protocol, the software card."""

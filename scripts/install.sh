@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs everything the kiosk needs on a Debian 12 / Ubuntu machine:
+# the apt packages (pcscd, the vpcd virtual reader, CJK fonts, Qt's runtime
+# libraries, Xvfb), a Python 3.11 virtual environment in .venv, and the project.
+# Idempotent: a second run with nothing changed takes a second.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  pcscd libpcsclite-dev swig vsmartcard-vpcd pcsc-tools
+  fonts-noto-cjk fontconfig
+  xvfb xauth
+  libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
+  libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
+  libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libglib2.0-0
+  python3 python3-venv python3-dev gcc
+)
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "install.sh: need root (or sudo) to install: $*" >&2; return 1; fi
+}
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install.sh: installing apt packages: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Python 3.11 (Debian 12's python3 is 3.11; a pyenv or other 3.11 on PATH is fine too)
+PY=""
+for cand in python3.11 python3; do
+  if command -v "$cand" >/dev/null && "$cand" -c 'import sys, venv; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+    PY=$(command -v "$cand"); break
+  fi
+done
+[ -n "$PY" ] || { echo "install.sh: Python 3.11 not found" >&2; exit 1; }
+
+stamp_src=$(cat pyproject.toml scripts/install.sh | sha256sum | cut -d' ' -f1)
+if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.install-stamp 2>/dev/null)" != "$stamp_src" ]; then
+  echo "install.sh: creating .venv with $PY"
+  "$PY" -m venv .venv
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e '.[test]'
+  echo "$stamp_src" > .venv/.install-stamp
+fi
