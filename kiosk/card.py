@@ -79,3 +79,20 @@ class CardInfo:
             "birthplace": h.birthplace if h else None,
             "birth_date": day(h.birth_date) if h else None,
         }
+
+
+@dataclass(frozen=True)
+class CardAuthRequest:
+    """What the kiosk sends to the back office's HSM step (``POST /v1/card-auth``)."""
+
+    card_no: str
+    card_id_code: bytes
+    internal_random: bytes     # R1
+    internal_response: bytes   # the card's SM4(K_IA, R1)
+    external_challenge: bytes  # R2 from GET CHALLENGE
+
+
+@dataclass(frozen=True)
+class CardAuthAnswer:
+    card_auth_id: str
+    external_auth: bytes       # SM4(K_EA, R2), sent in EXTERNAL AUTHENTICATE
