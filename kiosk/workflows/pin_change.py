@@ -1,0 +1,123 @@
+"""PIN change (修改密码): the physical card and the current PIN, then a new PIN twice.
+
+Also the forced change right after a PIN reset, where the current PIN is the
+reset PIN ``123456`` and the citizen starts at :data:`EnterNewPin`.
+Rules: ``shared/spec/ssc-card.md`` (PIN) and the jurisdiction's pack.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from kiosk.errors import KioskError, PinBlocked, WeakPin, WrongPin
+from kiosk.pin import Pin, check_new_pin, initial_pin
+
+from .base import Workflow
+
+ENTER_CURRENT_PIN = "EnterCurrentPin"
+ENTER_NEW_PIN = "EnterNewPin"
+CONFIRM_NEW_PIN = "ConfirmNewPin"
+PIN_CHANGED = "PinChanged"
+PIN_BLOCKED = "PinBlocked"
+
+
+class PinCard(Protocol):
+    def verify_pin(self, pin: Pin) -> None: ...
+
+    def change_pin(self, old: Pin, new: Pin, confirmation: Pin | None = None) -> None: ...
+
+
+class PinChange(Workflow):
+    NAME = "pin_change"
+    INITIAL = ENTER_CURRENT_PIN
+    TRANSITIONS = {
+        (ENTER_CURRENT_PIN, "pin_verified"): ENTER_NEW_PIN,
+        (ENTER_CURRENT_PIN, "pin_wrong"): ENTER_CURRENT_PIN,
+        (ENTER_CURRENT_PIN, "pin_blocked"): PIN_BLOCKED,
+        (ENTER_NEW_PIN, "new_pin_entered"): CONFIRM_NEW_PIN,
+        (ENTER_NEW_PIN, "new_pin_refused"): ENTER_NEW_PIN,
+        (CONFIRM_NEW_PIN, "mismatch"): ENTER_NEW_PIN,
+        (CONFIRM_NEW_PIN, "changed"): PIN_CHANGED,
+        (CONFIRM_NEW_PIN, "pin_wrong"): ENTER_CURRENT_PIN,
+        (CONFIRM_NEW_PIN, "pin_blocked"): PIN_BLOCKED,
+    }
+    FINAL = frozenset({PIN_CHANGED, PIN_BLOCKED})
+
+    def __init__(self, card: PinCard, *, after_reset: bool = False):
+        super().__init__()
+        self.card = card
+        self.after_reset = after_reset
+        self._current: Pin | None = None
+        self._new: Pin | None = None
+        if after_reset:
+            # The card was just reset to the initial PIN: choose a new one at once.
+            self._current = initial_pin()
+            self.state = ENTER_NEW_PIN
+
+    def enter_current_pin(self, pin: Pin) -> None:
+        try:
+            self.card.verify_pin(pin)
+        except WrongPin as e:
+            pin.wipe()
+            self.fire("pin_wrong", tries_left=e.tries_left)
+            return
+        except PinBlocked:
+            pin.wipe()
+            self.fire("pin_blocked")
+            return
+        except KioskError as e:
+            pin.wipe()
+            self.fail(e)
+            return
+        self._current = pin
+        self.fire("pin_verified")
+
+    def enter_new_pin(self, pin: Pin) -> None:
+        try:
+            check_new_pin(pin)
+        except WeakPin as e:
+            pin.wipe()
+            self.fire("new_pin_refused", reason=e.reason)
+            return
+        self._wipe_new()
+        self._new = pin
+        self.fire("new_pin_entered")
+
+    def confirm_new_pin(self, confirmation: Pin) -> None:
+        assert self._current is not None and self._new is not None
+        if not self._new.same_as(confirmation):
+            confirmation.wipe()
+            self._wipe_new()
+            self.fire("mismatch", reason="mismatch")
+            return
+        try:
+            self.card.change_pin(self._current, self._new, confirmation)
+        except WrongPin as e:
+            self._wipe_all(confirmation)
+            self.fire("pin_wrong", tries_left=e.tries_left)
+            return
+        except PinBlocked:
+            self.fire("pin_blocked")
+            return
+        except KioskError as e:
+            self.fail(e)
+            return
+        finally:
+            confirmation.wipe()
+        self.fire("changed")
+
+    def _wipe_new(self) -> None:
+        if self._new is not None:
+            self._new.wipe()
+            self._new = None
+
+    def _wipe_all(self, *extra: Pin) -> None:
+        self._wipe_new()
+        if self._current is not None:
+            self._current.wipe()
+            self._current = None
+        for p in extra:
+            p.wipe()
+
+    def cleanup(self) -> None:
+        self._wipe_all()
