@@ -353,7 +353,7 @@ class PcscTransport:
         if hr != OK:
             raise pcsc_error(hr, stage="transmit", reader=self.reader)
         if not response:
-            raise CardRemoved(f"{self.reader}: the card stopped answering (empty response)")
+            raise CardRemoved(f"the card left the reader during a command ({self.reader}: empty answer)")
         return bytes(response)
 
     # -- the Transport interface -------------------------------------------

@@ -156,13 +156,14 @@ class SscCard:
         """Select the SSC application; CardNotServed for another card or algorithm."""
         resp = self.channel.transmit(bytes([0x00, 0xA4, 0x04, 0x00, len(SSC_AID)]) + SSC_AID)
         if resp.sw != 0x9000:
-            raise CardNotServed(f"no social security application (status {resp.sw:04X})",
+            raise CardNotServed(f"not a social security card: no SSC application (status {resp.sw:04X}); "
+                                "it cannot be served here",
                                 reason="no_ssc_application")
         alg = algorithm_from_fci(resp.data)
         self.algorithm = alg
         self._current_ef = None
         if alg != SM4:
-            raise CardNotServed(f"the card uses {ALGORITHMS.get(alg, hex(alg))}, not SM4",
+            raise CardNotServed(f"this card cannot be served here: it uses {ALGORITHMS.get(alg, hex(alg))}, not SM4",
                                 reason="algorithm", algorithm=alg)
         return alg
 
