@@ -142,14 +142,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--demo", action="store_true", help="demo mode: test keys, demo kiosk, SMS codes in the log")
     serve.set_defaults(func=cmd_backoffice_serve)
 
-    demo = sub.add_parser("demo", help="open the kiosk in demo mode (emulated card, embedded back office)")
-    demo.add_argument("rest", nargs=argparse.REMAINDER, help="options for the demo (e.g. --windowed)")
-    demo.set_defaults(func=cmd_demo)
+    demo = sub.add_parser("demo", help="open the kiosk in demo mode (emulated card, embedded back office)",
+                          description="Options (see `kiosk demo --help`): --windowed, --card PROFILE, --shuffle, "
+                                      "--no-panel, --quit-after SECONDS", add_help=False)
+    demo.set_defaults(func=cmd_demo, rest=[])
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and getattr(args, "func", None) is not cmd_demo:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.rest = extra  # the demo's own options go to ui.demo
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.ERROR,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-#: the CJK font the kiosk is designed with (Debian: fonts-noto-cjk)
+# the CJK font the kiosk is designed with (Debian: fonts-noto-cjk)
 FONT_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei")
 
 
@@ -26,17 +26,21 @@ class Theme:
     name: str
     # text sizes, in pixels
     body_px: int = 28
-    small_px: int = 24          # the smallest text anywhere
     heading_px: int = 56
     title_px: int = 72          # the attract screen's call to action
     button_px: int = 32
+    alert_px: int = 40          # a message the citizen must not miss (wrong PIN, weak PIN)
+    service_px: int = 44        # the service tiles of the home screen
     keypad_px: int = 44
     pin_dots_px: int = 56
     # touch targets, in pixels
     button_min_w: int = 280
     button_min_h: int = 96
     keypad_key: int = 120       # square digit keys
+    service_w: int = 520        # service tiles
+    service_h: int = 180
     keypad_spacing: int = 16
+    keypad_width: int = 560     # three keys and their spacing, with room to spare
     margin: int = 64
     spacing: int = 32
     radius: int = 16
@@ -50,6 +54,7 @@ class Theme:
     secondary: str = "#E1E8F0"  # neutral buttons
     on_secondary: str = "#1A1A1A"
     danger: str = "#B00020"     # error text
+    alert_bg: str = "#FDECEE"   # behind an alert; danger on it is still >= 4.5:1
     success: str = "#1B6E20"
     border: str = "#8A97A8"
     focus: str = "#F2A900"
@@ -83,7 +88,13 @@ def stylesheet(t: Theme) -> str:
     QLabel[role="body"] {{ font-size: {t.body_px}px; }}
     QLabel[role="muted"] {{ font-size: {t.body_px}px; color: {t.muted}; }}
     QLabel[role="error"] {{ font-size: {t.body_px}px; color: {t.danger}; font-weight: bold; }}
+    QLabel[role="alert"] {{
+        font-size: {t.alert_px}px; color: {t.danger}; font-weight: bold;
+        background: {t.alert_bg}; border-left: 8px solid {t.danger}; border-radius: 8px;
+        padding: 16px 24px;
+    }}
     QLabel[role="success"] {{ font-size: {t.heading_px}px; color: {t.success}; font-weight: bold; }}
+    QLabel[role="error-heading"] {{ font-size: {t.heading_px}px; color: {t.danger}; font-weight: bold; }}
     QLabel[role="field"] {{ font-size: {t.body_px}px; color: {t.muted}; }}
     QLabel[role="value"] {{ font-size: {t.heading_px}px; font-weight: bold; }}
     QLabel[role="pin-dots"] {{
@@ -108,6 +119,10 @@ def stylesheet(t: Theme) -> str:
     QPushButton[role="secondary"] {{
         background: {t.secondary}; color: {t.on_secondary}; border: 2px solid {t.border};
     }}
+    QPushButton[role="service"] {{
+        font-size: {t.service_px}px;
+        min-width: {t.service_w}px; min-height: {t.service_h}px;
+    }}
     QPushButton[role="key"] {{
         background: {t.surface}; color: {t.text}; border: 2px solid {t.border};
         font-size: {t.keypad_px}px;
@@ -123,8 +138,7 @@ def stylesheet(t: Theme) -> str:
     }}
     QPushButton[role="key-confirm"] {{
         font-size: {t.button_px}px;
-        min-width: {t.keypad_key}px; min-height: {t.keypad_key}px;
-        max-width: {t.keypad_key * 2}px; padding: 0;
+        min-width: {t.keypad_key}px; min-height: {t.keypad_key}px; padding: 0;
     }}
     QProgressBar {{
         border: 2px solid {t.border}; border-radius: {t.radius}px; background: {t.surface};

@@ -59,7 +59,7 @@ class PinChange(Workflow):
             self.card.verify_pin(pin)
         except WrongPin as e:
             pin.wipe()
-            self.fire("pin_wrong", tries_left=e.tries_left)
+            self.fire("pin_blocked" if e.tries_left == 0 else "pin_wrong", tries_left=e.tries_left)
             return
         except PinBlocked:
             pin.wipe()
@@ -69,8 +69,12 @@ class PinChange(Workflow):
             pin.wipe()
             self.fail(e)
             return
-        self._current = pin
-        self.fire("pin_verified")
+        with self._lock:
+            if self.finished:  # cancelled (card pulled, idle) while the card was checking
+                pin.wipe()
+                return
+            self._current = pin
+            self.fire("pin_verified")
 
     def enter_new_pin(self, pin: Pin) -> None:
         try:
@@ -79,12 +83,18 @@ class PinChange(Workflow):
             pin.wipe()
             self.fire("new_pin_refused", reason=e.reason)
             return
-        self._wipe_new()
-        self._new = pin
-        self.fire("new_pin_entered")
+        with self._lock:
+            if self.finished:
+                pin.wipe()
+                return
+            self._wipe_new()
+            self._new = pin
+            self.fire("new_pin_entered")
 
     def confirm_new_pin(self, confirmation: Pin) -> None:
-        assert self._current is not None and self._new is not None
+        if self.finished or self._current is None or self._new is None:
+            confirmation.wipe()  # cancelled meanwhile: nothing to confirm
+            return
         if not self._new.same_as(confirmation):
             confirmation.wipe()
             self._wipe_new()
@@ -94,17 +104,27 @@ class PinChange(Workflow):
             self.card.change_pin(self._current, self._new, confirmation)
         except WrongPin as e:
             self._wipe_all(confirmation)
-            self.fire("pin_wrong", tries_left=e.tries_left)
+            self._fire_unless_finished("pin_blocked" if e.tries_left == 0 else "pin_wrong",
+                                       tries_left=e.tries_left)
             return
         except PinBlocked:
-            self.fire("pin_blocked")
+            self._fire_unless_finished("pin_blocked")
             return
         except KioskError as e:
-            self.fail(e)
+            if not self.finished:
+                self.fail(e)
             return
         finally:
             confirmation.wipe()
-        self.fire("changed")
+        self._fire_unless_finished("changed")
+
+    def _fire_unless_finished(self, event: str, **info) -> None:
+        """After a card command: the card may have been pulled (cancel) meanwhile."""
+        with self._lock:
+            if self.finished:
+                self._wipe_all()
+                return
+            self.fire(event, **info)
 
     def _wipe_new(self) -> None:
         if self._new is not None:

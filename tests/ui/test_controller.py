@@ -1,0 +1,54 @@
+"""Reader trouble and reader events on the attract screen."""
+
+from __future__ import annotations
+
+from devices.card.events import CardEvent
+from devices.card.emulator.inprocess import DEFAULT_READER
+
+
+def test_service_down_and_up(kiosk):
+    c, w = kiosk.controller, kiosk.window
+    c._on_card_event(CardEvent("service_down"))
+    assert w.attract.out_of_service
+    assert w.attract.title.text() == "读卡器暂时无法使用"
+    assert not w.attract.graphic.isVisibleTo(w.attract)
+    c._on_card_event(CardEvent("service_up"))
+    assert not w.attract.out_of_service
+    assert w.attract.title.text() == "请插入社会保障卡"
+
+
+def test_service_down_during_a_session_ends_it_with_a_sentence(kiosk):
+    kiosk.insert("ordinary")
+    kiosk.start_pin_change()
+    kiosk.type_digits("80")
+    kiosk.controller._on_card_event(CardEvent("service_down"))
+    kiosk.wait_for(kiosk.window.result)
+    assert kiosk.window.result.heading.text() == "读卡器暂时无法使用"
+    assert len(kiosk.window.pin.keypad) == 0
+
+
+def test_reader_unplugged_and_back(kiosk):
+    readers, w = kiosk.readers, kiosk.window
+    kiosk.insert("ordinary")
+    readers.remove_reader(DEFAULT_READER)
+    kiosk.qtbot.waitUntil(lambda: kiosk.screen is w.attract and w.attract.out_of_service, timeout=3000)
+    assert w.attract.title.text() == "读卡器暂时无法使用"
+    readers.add_reader(DEFAULT_READER)
+    kiosk.qtbot.waitUntil(lambda: not w.attract.out_of_service, timeout=3000)
+    kiosk.insert("ordinary")
+    assert w.home.name_value.text() == "陈思远"
+
+
+def test_no_context_menu_and_frameless(kiosk):
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import NoContextMenus
+
+    w = kiosk.window
+    assert w.windowFlags() & Qt.WindowType.FramelessWindowHint
+    filters = [f for f in w.app_filters if isinstance(f, NoContextMenus)]
+    assert filters, "the application-wide context-menu filter is installed"
+    assert filters[0].eventFilter(w.attract.title, QEvent(QEvent.Type.ContextMenu)) is True
+    assert filters[0].eventFilter(w.attract.title, QEvent(QEvent.Type.MouseButtonPress)) is False
+    assert QApplication.activePopupWidget() is None

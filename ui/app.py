@@ -1,0 +1,89 @@
+"""The composition root: the one place that puts the kiosk's UI together.
+
+Everything the UI talks to is injected, so the same function builds the kiosk
+on real PC/SC readers and a province's back office, and, in tests and the
+demo, on :class:`devices.card.emulator.inprocess.EmulatedReaders` and the
+embedded reference back office.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication
+
+from devices.card.events import CardWatcher
+from devices.card.ssc import HsmStep
+from devices.card.transport import ReaderBackend
+
+from . import theme as themes
+from .controller import KioskController, UiSettings
+from .main_window import DESIGN_SIZE, MainWindow, install_app_filters
+
+
+def ensure_application(argv: list[str] | None = None) -> QApplication:
+    """The running QApplication, or a new one (the caller checked for a display)."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("ssc-kiosk")
+    return app  # type: ignore[return-value]
+
+
+def build_app(backend: ReaderBackend, watcher: CardWatcher, hsm_step: HsmStep | None, *,
+              settings: UiSettings | None = None, theme: themes.Theme = themes.NORMAL,
+              start: bool = True) -> MainWindow:
+    """Build the kiosk window and its controller; ``start`` subscribes to the watcher and starts it.
+
+    ``hsm_step`` is the back office's card-authentication step
+    (``kiosk.backoffice_client.hsm_step(client)``). The returned window is not
+    shown yet (see :func:`show_kiosk`); ``window.controller`` is its controller;
+    closing the window (or :func:`teardown`) ends the session, stops the
+    watcher and the card thread, and removes the application-wide filters.
+    """
+    app = ensure_application()
+    themes.apply(app, theme)
+    settings = settings or UiSettings()
+    window = MainWindow(shuffle_keypad=settings.shuffle_keypad)
+    controller = KioskController(window, backend, watcher, hsm_step, settings, parent=window)
+    window.controller = controller
+    window.app_filters = install_app_filters(app, controller.user_activity)
+    window.closing.connect(lambda: teardown(window))
+    if start:
+        controller.start()
+    return window
+
+
+def teardown(window: MainWindow) -> None:
+    """Stop the controller and remove the application filters (idempotent)."""
+    controller: KioskController | None = getattr(window, "controller", None)
+    if controller is not None:
+        controller.shutdown()
+    app = QApplication.instance()
+    filters: list[QObject] = getattr(window, "app_filters", [])
+    for f in filters:
+        if app is not None:
+            app.removeEventFilter(f)
+    window.app_filters = []
+
+
+def show_kiosk(window: MainWindow, *, windowed: bool = False) -> None:
+    """Full screen and frameless, or (development) a framed window of the design size."""
+    if windowed:
+        from PySide6.QtCore import Qt
+
+        window.setWindowFlag(Qt.WindowType.FramelessWindowHint, False)
+        screen = window.screen().availableGeometry() if window.screen() else None
+        w, h = DESIGN_SIZE
+        if screen is not None:
+            w, h = min(w, screen.width()), min(h, screen.height())
+        window.resize(w, h)
+        window.showNormal()
+    else:
+        # Set the geometry too: without a window manager (a kiosk's bare X server,
+        # Xvfb) "full screen" alone leaves the window at its own size.
+        screen = window.screen() or QApplication.primaryScreen()
+        if screen is not None:
+            window.setGeometry(screen.geometry())
+        window.showFullScreen()

@@ -1,0 +1,116 @@
+"""``kiosk demo``: the kiosk on emulated cards and the embedded reference back office.
+
+The kiosk window is exactly the product's (built by :func:`ui.app.build_app`);
+demo mode adds only a small, clearly labelled control window, kept on top,
+to insert any demo profile's card, pull it, and take the back office offline.
+The demo cards keep their PIN state in memory for the run (a PIN changed in the
+demo is back to the profile's at the next start); the profiles' PINs are in
+``devices/card/emulator/profiles/*.toml``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from typing import Callable
+
+NO_DISPLAY = ("No display found. Run it under a virtual display: "
+              "xvfb-run -a -s '-screen 0 1920x1080x24' ./run demo\n"
+              "  (or QT_QPA_PLATFORM=offscreen for a headless check, with --quit-after SECONDS)")
+
+log = logging.getLogger(__name__)
+
+
+def display_available(env: dict[str, str] | os._Environ = os.environ) -> bool:
+    """True when Qt can open a window: X11, Wayland, or a platform chosen explicitly."""
+    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") or env.get("QT_QPA_PLATFORM"))
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="kiosk demo", description="the kiosk in demo mode")
+    p.add_argument("--windowed", action="store_true",
+                   help="a framed window instead of full screen (development)")
+    p.add_argument("--card", metavar="PROFILE",
+                   help="insert this demo card at start (see `kiosk card profiles`)")
+    p.add_argument("--shuffle", action="store_true", help="shuffle the PIN keypad's digits")
+    p.add_argument("--no-panel", action="store_true", help="hide the demo control window")
+    p.add_argument("--quit-after", type=float, metavar="SECONDS",
+                   help="quit after this many seconds (headless checks)")
+    return p.parse_args(argv)
+
+
+class SwitchableHsm:
+    """The back office's HSM step with an off switch ("back office down" in the demo)."""
+
+    def __init__(self, step: Callable):
+        self._step = step
+        self.offline = False
+
+    def __call__(self, request):
+        if self.offline:
+            from kiosk.errors import BackOfficeUnavailable
+
+            raise BackOfficeUnavailable("the back office is offline (demo switch)")
+        return self._step(request)
+
+
+def run_demo(argv: list[str] | None = None) -> int:
+    """Run the demo until its window closes; returns the exit status (2: no display)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--"]:          # `kiosk demo -- --windowed`
+        argv = argv[1:]
+    args = parse_args(argv)
+    if not display_available():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 2
+
+    from backoffice.server import EmbeddedBackOffice
+    from devices.card.emulator.inprocess import EmulatedReaders
+    from devices.card.emulator.profile import demo_profiles
+    from kiosk.backoffice_client import BackOfficeClient, hsm_step
+    from kiosk.cli import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
+
+    from .app import build_app, ensure_application, show_kiosk, teardown
+    from .controller import UiSettings
+    from .widgets.demo_panel import DemoPanel
+
+    profiles = demo_profiles()
+    if args.card and args.card not in profiles:
+        print(f"kiosk demo: no demo card {args.card!r} (choose from {', '.join(sorted(profiles))})",
+              file=sys.stderr)
+        return 2
+
+    app = ensure_application([sys.argv[0]] if sys.argv else ["kiosk"])
+    with EmbeddedBackOffice() as office:
+        client = BackOfficeClient(office.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET)
+        hsm = SwitchableHsm(hsm_step(client))
+        readers = EmulatedReaders()
+        window = build_app(readers, readers, hsm, settings=UiSettings(shuffle_keypad=args.shuffle))
+        panel = DemoPanel(readers, profiles, hsm)
+        show_kiosk(window, windowed=args.windowed)
+        if not args.no_panel:
+            panel.show()
+            panel.raise_()
+        if args.card:
+            panel.insert(args.card)
+        if args.quit_after is not None:
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(int(args.quit_after * 1000), app.quit)
+        # closing the kiosk window ends the demo (the panel is a tool window and does not count);
+        # disconnected before the clean-up closes windows, which must not post a Quit to a
+        # QApplication that outlives the demo (tests)
+        app.lastWindowClosed.connect(app.quit)
+        try:
+            status = app.exec()
+        finally:
+            app.lastWindowClosed.disconnect(app.quit)
+            panel.close()
+            teardown(window)
+            window.close()
+            window.deleteLater()
+            panel.deleteLater()
+            client.close()
+    return int(status)

@@ -1,0 +1,224 @@
+"""The one place that turns the core's typed errors into sentences for citizens.
+
+Translation scheme (for the whole of ``ui/``)
+---------------------------------------------
+* The **source text is Simplified Chinese**, the kiosk's default language, so
+  the kiosk reads right with no translation loaded.
+* The **English** of every string stands in a translator comment on the line
+  just above the call: ``#: en: ...``. ``pyside6-lupdate`` copies it into the
+  ``.ts`` file as ``<extracomment>``, so the English translator (and a
+  reviewer) sees it next to the Chinese; ``tests/ui/test_translations.py``
+  checks that no string lacks one.
+* Here the context is ``"messages"`` (``QCoreApplication.translate``); screens
+  and widgets use ``self.tr()`` with their class name as the context.
+* Counts use ``%n`` (``translate(ctx, text, None, n)``) so English can say
+  "1 try" / "2 tries".
+* Sentences are built when they are shown, never cached, so a language switch
+  (next issue) only needs the screen to ask again.
+
+No sentence carries a PIN, and nothing here logs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from PySide6.QtCore import QCoreApplication
+
+from kiosk import errors as e
+
+# lupdate finds calls named ``translate`` whose context is a literal, so every
+# string below is written out as ``translate("messages", "...")``.
+translate = QCoreApplication.translate
+
+
+@dataclass(frozen=True)
+class Message:
+    """What a screen shows about an outcome: a heading, what happened, what to do next."""
+
+    title: str
+    text: str
+    advice: str = ""
+    kind: str = "error"        # error | info | success
+    code: str = ""             # the error's stable code, for the journal and tests
+
+
+# how screens hold a message: a callable asked again on a language change,
+# e.g. ``lambda: describe(error)`` or :func:`pin_changed`
+MessageSource = Callable[[], Message]
+
+
+# --- PIN ----------------------------------------------------------------------
+
+def wrong_pin(tries_left: int) -> str:
+    #: en: Wrong PIN. You have %n tries left.
+    return translate("messages", "密码错误，还可尝试 %n 次", None, tries_left)
+
+
+def pin_rule() -> str:
+    #: en: The new PIN must not be 123456, must not be one digit six times (such as 111111), and must not be a run (such as 123456 or 654321).
+    return translate("messages", "新密码不能是 123456，不能 6 位全部相同（如 111111），"
+              "也不能是连续数字（如 123456、654321）。")
+
+
+def weak_pin(reason: str) -> str:
+    """Why the new PIN of :class:`kiosk.errors.WeakPin` ``reason`` was refused (one sentence).
+
+    The PIN screen shows :func:`pin_rule` beside it; :func:`describe` adds the rule as advice.
+    """
+    if reason == "mismatch":
+        #: en: The two new PINs you typed are not the same. Please set your new PIN again.
+        return translate("messages", "两次输入的新密码不一致，请重新设置新密码。")
+    if reason == "not_six_digits":
+        #: en: The PIN has 6 digits.
+        return translate("messages", "密码必须是 6 位数字。")
+    if reason == "initial_pin":
+        #: en: The new PIN cannot be the initial PIN 123456. Please choose another.
+        return translate("messages", "新密码不能使用初始密码 123456，请换一个。")
+    if reason == "all_same":
+        #: en: A PIN of one digit six times is too easy to guess. Please choose another.
+        return translate("messages", "新密码 6 位全部相同，容易被猜到，请换一个。")
+    if reason == "sequence":
+        #: en: A PIN of consecutive digits is too easy to guess. Please choose another.
+        return translate("messages", "新密码是连续数字，容易被猜到，请换一个。")
+    #: en: This PIN cannot be used. Please choose another.
+    return translate("messages", "这个新密码不能使用，请换一个。")
+
+
+# --- errors -------------------------------------------------------------------
+
+def _session_ended() -> str:
+    #: en: Your session has ended.
+    return translate("messages", "本次办理已结束。")
+
+
+def _take_card() -> str:
+    #: en: Please take your social security card.
+    return translate("messages", "请取回您的社会保障卡。")
+
+
+def _counter() -> str:
+    #: en: Please take your card and go to a service counter.
+    return translate("messages", "请取回您的社会保障卡，到柜台办理。")
+
+
+def describe(error: BaseException) -> Message:
+    """The :class:`Message` for any error; unknown ones get a calm general sentence."""
+    code = getattr(error, "code", type(error).__name__)
+
+    def m(title: str, text: str, advice: str = "", kind: str = "error") -> Message:
+        return Message(title, text, advice, kind, code)
+
+    if isinstance(error, e.WrongPin):
+        #: en: Wrong PIN
+        return m(translate("messages", "密码错误"), wrong_pin(error.tries_left),
+                 #: en: Please type your PIN again.
+                 translate("messages", "请重新输入密码。"))
+    if isinstance(error, e.PinBlocked):
+        #: en: Your PIN is blocked
+        return m(translate("messages", "密码已锁定"),
+                 #: en: A wrong PIN was typed 6 times in a row, so the card's PIN is now blocked.
+                 translate("messages", "密码连续输错 6 次，社会保障卡密码已被锁定。"),
+                 #: en: Please take your card and go to a service counter to unblock the PIN.
+                 translate("messages", "请取回您的社会保障卡，到柜台办理密码解锁。"))
+    if isinstance(error, e.WeakPin):
+        #: en: Please choose another PIN
+        return m(translate("messages", "请换一个新密码"), weak_pin(error.reason), pin_rule())
+    if isinstance(error, e.CardNotServed):
+        if error.reason == "algorithm":
+            #: en: This kiosk serves third-generation social security cards only.
+            text = translate("messages", "本机只能办理第三代社会保障卡。")
+        else:
+            #: en: This kiosk does not recognise this card.
+            text = translate("messages", "本机无法识别这张卡片。")
+        #: en: This card cannot be served at this kiosk
+        return m(translate("messages", "此卡无法在本机办理"), text, _counter())
+    if isinstance(error, e.CardRemoved):
+        #: en: The card was taken out
+        return m(translate("messages", "卡片已取出"), _session_ended(),
+                 #: en: To start again, please insert your card.
+                 translate("messages", "如需继续办理，请重新插入社会保障卡。"), kind="info")
+    if isinstance(error, e.NoCard):
+        #: en: No card found
+        return m(translate("messages", "未检测到卡片"),
+                 #: en: Please insert your social security card into the reader, chip first and facing up.
+                 translate("messages", "请将社会保障卡芯片朝上，插入读卡口。"), kind="info")
+    if isinstance(error, (e.NoReader, e.ReaderServiceDown)):
+        #: en: The card reader is not available
+        return m(translate("messages", "读卡器暂时无法使用"),
+                 #: en: This kiosk cannot read cards at the moment.
+                 translate("messages", "本机暂时无法读卡。"),
+                 #: en: Please go to a service counter or ask a member of staff.
+                 translate("messages", "请到柜台办理，或联系工作人员。"))
+    if isinstance(error, e.CardTimeout):
+        #: en: The card did not answer
+        return m(translate("messages", "读卡超时"),
+                 #: en: The card did not answer in time.
+                 translate("messages", "卡片没有及时应答。"),
+                 #: en: Please take out your card and insert it again. If it still fails, go to a service counter.
+                 translate("messages", "请取出卡片后重新插入。如仍不成功，请到柜台办理。"))
+    if isinstance(error, e.ApplicationLocked):
+        #: en: This card is locked
+        return m(translate("messages", "卡片已锁定"),
+                 #: en: The card's social security application is locked for good.
+                 translate("messages", "这张卡片的社保应用已被永久锁定。"),
+                 #: en: Please take your card and go to a service counter to get a new card.
+                 translate("messages", "请取回您的社会保障卡，到柜台申请换卡。"))
+    if isinstance(error, (e.CardNotGenuine, e.TerminalNotAuthorised)):
+        #: en: The card could not be verified
+        return m(translate("messages", "卡片验证未通过"),
+                 #: en: The kiosk could not confirm this card with the social security system.
+                 translate("messages", "本机无法与社保系统确认这张卡片。"), _counter())
+    if isinstance(error, e.OutcomeUnknown):
+        #: en: The result is not known
+        return m(translate("messages", "无法确认办理结果"),
+                 #: en: The connection was lost before the social security system answered.
+                 translate("messages", "社保系统应答前网络中断，无法确认是否办理成功。"),
+                 #: en: Please take your card and ask at a service counter.
+                 translate("messages", "请取回您的社会保障卡，到柜台查询。"))
+    if isinstance(error, e.BackOfficeUnavailable):
+        #: en: The social security system cannot be reached
+        return m(translate("messages", "暂时无法连接社保系统"),
+                 #: en: The kiosk cannot reach the social security system at the moment. Nothing was changed.
+                 translate("messages", "本机暂时无法连接社保系统，您的卡片和信息没有任何改动。"),
+                 #: en: Please take your card, and try again later or go to a service counter.
+                 translate("messages", "请取回您的社会保障卡，稍后再试或到柜台办理。"))
+    if isinstance(error, e.BackOfficeError):
+        #: en: This service cannot be done here
+        return m(translate("messages", "无法办理此业务"),
+                 #: en: The social security system did not accept the request.
+                 translate("messages", "社保系统未能受理本次请求。"), _counter())
+    if isinstance(error, e.CardError):
+        #: en: The card could not be read
+        return m(translate("messages", "读卡失败"),
+                 #: en: The card gave an answer the kiosk did not expect.
+                 translate("messages", "卡片应答异常，本机无法继续办理。"), _counter())
+    #: en: Something went wrong
+    return m(translate("messages", "系统出现异常"),
+             #: en: The kiosk could not finish this service.
+             translate("messages", "本机未能完成本次办理。"), _counter())
+
+
+# --- outcomes that are not errors ----------------------------------------------
+
+def pin_changed() -> Message:
+    #: en: Your PIN has been changed
+    return Message(translate("messages", "密码修改成功"),
+                   #: en: Your new PIN is active now. Please remember it and keep it secret.
+                   translate("messages", "新密码已生效，请牢记并妥善保管。"),
+                   _take_card(), kind="success", code="PIN_CHANGED")
+
+
+def timed_out() -> Message:
+    #: en: Time is up
+    return Message(translate("messages", "操作超时"),
+                   #: en: There was no input for a while, so the service was ended. Nothing was changed.
+                   translate("messages", "长时间没有操作，本次办理已结束，没有做任何改动。"),
+                   _take_card(), kind="info", code="IDLE_TIMEOUT")
+
+
+def finished() -> Message:
+    #: en: Thank you
+    return Message(translate("messages", "感谢使用"), _session_ended(),
+                   _take_card(), kind="info", code="FINISHED")

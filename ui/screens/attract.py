@@ -1,0 +1,104 @@
+"""The screen the kiosk shows while nobody uses it: it asks for the card."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QWidget
+
+from .. import theme
+from ..messages import MessageSource
+from .base import Screen, label
+
+
+class CardGraphic(QWidget):
+    """A card going into a slot, drawn (no image files to ship or scale)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setFixedSize(QSize(420, 330))
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        t = theme.current()
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        # the card, upright, chip on top
+        card = QRectF(80, 10, 260, 170)
+        p.setPen(QPen(QColor(t.border), 3))
+        p.setBrush(QColor(t.primary))
+        p.drawRoundedRect(card, 18, 18)
+        chip = QRectF(card.left() + 30, card.top() + 50, 60, 46)
+        p.setBrush(QColor(t.focus))
+        p.setPen(QPen(QColor(t.text), 2))
+        p.drawRoundedRect(chip, 8, 8)
+        p.drawLine(QPointF(chip.left(), chip.center().y()), QPointF(chip.right(), chip.center().y()))
+        p.drawLine(QPointF(chip.center().x(), chip.top()), QPointF(chip.center().x(), chip.bottom()))
+        # the arrow down into the slot
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(t.text))
+        arrow = QPainterPath()
+        cx = card.center().x()
+        arrow.moveTo(cx - 22, 192)
+        arrow.lineTo(cx + 22, 192)
+        arrow.lineTo(cx + 22, 236)
+        arrow.lineTo(cx + 48, 236)
+        arrow.lineTo(cx, 282)
+        arrow.lineTo(cx - 48, 236)
+        arrow.lineTo(cx - 22, 236)
+        arrow.closeSubpath()
+        p.drawPath(arrow)
+        # the slot
+        p.setBrush(QColor(t.muted))
+        p.drawRoundedRect(QRectF(40, 296, 340, 24), 10, 10)
+        p.end()
+
+
+class AttractScreen(Screen):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        center = Qt.AlignmentFlag.AlignHCenter
+        self.title = label("title", self.body, align=center)
+        self.title.setObjectName("attractTitle")
+        self.hint = label("body", self.body, align=center)
+        self.graphic = CardGraphic(self.body)
+        self.status = label("alert", self.body, align=center)
+        self.status.setObjectName("attractStatus")
+        self._status: MessageSource | None = None
+        self._card_left_in = False
+
+        self.content.addStretch(2)
+        self.content.addWidget(self.title)
+        self.content.addWidget(self.hint)
+        self.content.addSpacing(24)
+        self.content.addWidget(self.graphic, 0, center)
+        self.content.addStretch(1)
+        self.content.addWidget(self.status, 0, center)
+        self.content.addStretch(1)
+        self.retranslate()
+
+    def show_status(self, status: MessageSource | None, *, card_left_in: bool = False) -> None:
+        """The kiosk's trouble (it then asks for no card), or a card still in the reader."""
+        self._status = status
+        self._card_left_in = card_left_in
+        self.retranslate()
+
+    @property
+    def out_of_service(self) -> bool:
+        return self._status is not None
+
+    def retranslate(self) -> None:
+        self.status.setText("")
+        if self._status is not None:
+            msg = self._status()
+            self.title.setText(msg.title)
+            self.hint.setText(msg.advice or msg.text)
+        else:
+            #: en: Please insert your social security card
+            self.title.setText(self.tr("请插入社会保障卡"))
+            #: en: Chip facing up, into the card slot below the screen
+            self.hint.setText(self.tr("芯片朝上，插入屏幕下方的读卡口"))
+            if self._card_left_in:
+                #: en: A card is still in the reader. Please take it out and insert it again.
+                self.status.setText(self.tr("读卡口中仍有卡片，请取出后重新插入。"))
+        self.graphic.setVisible(self._status is None)
+        self.status.setVisible(bool(self.status.text()))

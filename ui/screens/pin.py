@@ -1,0 +1,108 @@
+"""PIN entry for the PIN change: current PIN, new PIN, new PIN again.
+
+The screen renders the step the controller names and a message (wrong PIN
+with tries left, weak new PIN, mismatch); the digits go from the keypad to the
+controller as a :class:`kiosk.pin.Pin` and are never seen here.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from .. import messages, theme
+from ..messages import MessageSource
+from ..widgets.keypad import PinKeypad
+from .base import Screen, button, label, set_text
+
+CURRENT, NEW, CONFIRM = "current", "new", "confirm"
+STEPS = (CURRENT, NEW, CONFIRM)
+
+
+class PinScreen(Screen):
+    # a complete Pin; the receiver owns it (and wipes it)
+    submitted = Signal(object)
+    cancelRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None, *, shuffle: bool = False):
+        super().__init__(parent)
+        self._step = CURRENT
+        self._message: MessageSource | None = None
+
+        self.step_label = label("muted", self.body)
+        self.step_label.setObjectName("pinStep")
+        self.prompt = label("heading", self.body)
+        self.prompt.setObjectName("pinPrompt")
+        self.message = label("alert", self.body)
+        self.message.setObjectName("pinMessage")
+        self.rule = label("muted", self.body)
+        self.rule.setObjectName("pinRule")
+        self.privacy = label("muted", self.body)
+        self.cancel_button = button(self.body, role="secondary", name="pinCancel")
+        self.cancel_button.clicked.connect(self.cancelRequested)
+        self.keypad = PinKeypad(self.body, shuffle=shuffle)
+        self.keypad.submitted.connect(self.submitted)
+
+        left = QVBoxLayout()
+        left.setSpacing(24)
+        left.addWidget(self.step_label)
+        left.addWidget(self.prompt)
+        left.addWidget(self.message)
+        left.addWidget(self.rule)
+        left.addStretch(1)
+        left.addWidget(self.privacy)
+        left.addSpacing(16)
+        left.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        row = QHBoxLayout()
+        row.setSpacing(96)
+        row.addLayout(left, 1)
+        row.addWidget(self.keypad, 0)
+        self.keypad.setFixedWidth(theme.current().keypad_width)
+        self.content.addLayout(row, 1)
+        self.retranslate()
+
+    @property
+    def step(self) -> str:
+        return self._step
+
+    def show_step(self, step: str, message: MessageSource | None = None) -> None:
+        """Ask for ``step`` (current | new | confirm), with an optional message above the keypad."""
+        if step not in STEPS:
+            raise ValueError(step)
+        self._step = step
+        self._message = message
+        self.keypad.start_entry()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        #: en: Change PIN
+        self.set_service(self.tr("修改密码"))
+        n = STEPS.index(self._step) + 1
+        #: en: Step %1 of 3
+        self.step_label.setText(self.tr("第 %1 步，共 3 步").replace("%1", str(n)))
+        if self._step == CURRENT:
+            #: en: Please enter your current PIN
+            self.prompt.setText(self.tr("请输入当前密码"))
+            self.rule.setText("")
+        elif self._step == NEW:
+            #: en: Please enter your new PIN (6 digits)
+            self.prompt.setText(self.tr("请输入新密码（6 位数字）"))
+            self.rule.setText(messages.pin_rule())   # the rule stays in view while choosing
+        else:
+            #: en: Please enter your new PIN again
+            self.prompt.setText(self.tr("请再次输入新密码"))
+            self.rule.setText("")
+        self.rule.setVisible(bool(self.rule.text()))
+        if self._message is not None:
+            msg = self._message()
+            self.message.setText(msg.text)
+        else:
+            self.message.setText("")
+        self.message.setVisible(bool(self.message.text()))
+        #: en: Please cover the keypad with your other hand while typing.
+        self.privacy.setText(self.tr("输入密码时，请用另一只手遮挡键盘。"))
+        #: en: Cancel
+        cancel = self.tr("取消")
+        #: en: Cancel the PIN change
+        set_text(self.cancel_button, cancel, self.tr("取消修改密码"))

@@ -1,0 +1,198 @@
+"""The demo's control window: insert a demo card, pull it, take the back office offline.
+
+Shown in demo mode only (``kiosk demo``), as a small separate window that
+stays on top of the full-screen kiosk and says plainly that it is a demo tool.
+It drives the in-process emulated reader through its control API, exactly as
+the tests do. It sits at the top centre of the screen, over the kiosk's header,
+and folds down to its one toggle button after each card action so the kiosk
+stays in view.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import (QApplication, QCheckBox, QGridLayout, QLabel, QPushButton, QVBoxLayout,
+                               QWidget)
+
+
+class DemoPanel(QWidget):
+    def __init__(self, readers, profiles: dict[str, Path], hsm=None, *, reader: str | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("demoPanel")
+        self.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet("""
+            QWidget#demoPanel { background: #FFF4CC; border: 4px solid #8A5A00; }
+            QWidget#demoControls, QCheckBox { background: #FFF4CC; }
+            QLabel { font-size: 24px; color: #1A1A1A; background: transparent; }
+            QLabel#demoBanner { font-size: 28px; font-weight: bold; color: #6B4500; }
+            QPushButton#demoToggle { background: #8A5A00; color: #FFFFFF; }
+            QPushButton { font-size: 24px; min-width: 220px; min-height: 80px; max-height: 80px;
+                          padding: 4px 12px; }
+            QCheckBox { font-size: 24px; min-height: 80px; }
+            QCheckBox::indicator { width: 40px; height: 40px; border: 3px solid #8A5A00;
+                                   border-radius: 6px; background: #FFFFFF; }
+            QCheckBox::indicator:checked { background: #8A5A00; }
+        """)
+        self.readers = readers
+        self.reader = reader or readers.readers()[0]
+        self.profiles = dict(profiles)
+        self.hsm = hsm
+        self._cards: dict[str, object] = {}      # profile name -> SoftCard, kept for the run
+        self.inserted: str | None = None
+
+        self.toggle_button = QPushButton(self)
+        self.toggle_button.setObjectName("demoToggle")
+        self.toggle_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.toggle_button.clicked.connect(lambda: self.set_expanded(not self.expanded))
+        self.controls = QWidget(self)
+        self.controls.setObjectName("demoControls")
+        self.controls.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.banner = QLabel(self.controls)
+        self.banner.setObjectName("demoBanner")
+        self.status = QLabel(self.controls)
+        self.status.setObjectName("demoStatus")
+        self.card_buttons: dict[str, QPushButton] = {}
+        grid = QGridLayout()
+        grid.setSpacing(8)
+        for i, name in enumerate(sorted(self.profiles)):
+            b = QPushButton(self._card_label(name), self.controls)
+            b.setObjectName(f"demoInsert_{name}")
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.clicked.connect(lambda _=False, n=name: self.insert(n))
+            self.card_buttons[name] = b
+            grid.addWidget(b, i // 2, i % 2)
+        self.pull_button = QPushButton(self.controls)
+        self.pull_button.setObjectName("demoPull")
+        self.pull_button.clicked.connect(self.pull)
+        self.offline_box = QCheckBox(self.controls)
+        self.offline_box.setObjectName("demoOffline")
+        self.offline_box.setEnabled(hsm is not None)
+        self.offline_box.toggled.connect(self._set_offline)
+        self.reset_button = QPushButton(self.controls)
+        self.reset_button.setObjectName("demoReset")
+        self.reset_button.clicked.connect(self.reset_cards)
+
+        inner = QVBoxLayout(self.controls)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addWidget(self.banner)
+        inner.addWidget(self.status)
+        inner.addLayout(grid)
+        inner.addWidget(self.pull_button)
+        inner.addWidget(self.offline_box)
+        inner.addWidget(self.reset_button)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(8, 8, 8, 8)
+        box.addWidget(self.toggle_button)
+        box.addWidget(self.controls)
+        self.expanded = True
+        self.retranslate()
+
+    def _card_label(self, name: str) -> str:
+        """``ordinary · 陈思远``: the profile and, when it has one, the holder."""
+        try:
+            from devices.card.emulator.profile import load_profile
+
+            holder = load_profile(self.profiles[name]).name
+        except Exception:  # noqa: BLE001 - a broken profile still gets its button
+            holder = ""
+        if len(holder) > 6:
+            holder = holder[:5] + "…"
+        return f"{name} · {holder}" if holder else name
+
+    # --- placement ---------------------------------------------------------------------
+    def set_expanded(self, on: bool) -> None:
+        self.expanded = on
+        self.controls.setVisible(on)
+        self.retranslate()
+        self.layout().activate()
+        self.resize(self.sizeHint())   # not adjustSize(): it caps a window at 2/3 of the screen
+        self.place()
+
+    def place(self) -> None:
+        """Top centre of the screen, over the kiosk's header."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            return
+        g = screen.geometry()
+        self.move(g.x() + (g.width() - self.width()) // 2, g.y())
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.resize(self.sizeHint())   # not adjustSize(): it caps a window at 2/3 of the screen
+        self.place()
+
+    # --- control --------------------------------------------------------------------
+    def card(self, name: str):
+        """The demo card of profile ``name`` (one per run, so a changed PIN stays changed)."""
+        if name not in self._cards:
+            from devices.card.emulator.card import SoftCard
+            from devices.card.emulator.profile import load_profile
+
+            self._cards[name] = SoftCard(load_profile(self.profiles[name]), state_path=None)
+        return self._cards[name]
+
+    def insert(self, name: str) -> None:
+        if self.inserted is not None:
+            self.pull()
+        self.readers.insert(self.reader, self.card(name))
+        self.inserted = name
+        self.set_expanded(False)
+
+    def pull(self) -> None:
+        if self.inserted is None:
+            return
+        self.readers.remove(self.reader)
+        self.inserted = None
+        self.set_expanded(False)
+
+    def reset_cards(self) -> None:
+        """Every demo card back to its profile's PIN and tries."""
+        for card in self._cards.values():
+            card.restore_profile_state()
+
+    def _set_offline(self, on: bool) -> None:
+        if self.hsm is not None:
+            self.hsm.offline = on
+
+    # --- text -----------------------------------------------------------------------
+    def retranslate(self) -> None:
+        #: en: Demo controls (not part of the kiosk)
+        self.setWindowTitle(self.tr("演示控制（非终端界面）"))
+        if self.expanded:
+            #: en: ▲ Demo controls
+            self.toggle_button.setText(self.tr("▲ 演示控制"))
+        else:
+            #: en: ▼ Demo controls
+            self.toggle_button.setText(self.tr("▼ 演示控制"))
+        #: en: Show or hide the demo controls
+        self.toggle_button.setAccessibleName(self.tr("显示或隐藏演示控制"))
+        #: en: DEMO MODE: emulated cards, test back office
+        self.banner.setText(self.tr("演示模式：模拟卡片，测试后台"))
+        if self.inserted:
+            #: en: Card in the reader: %1
+            self.status.setText(self.tr("读卡器中的卡片：%1").replace("%1", self.inserted))
+        else:
+            #: en: The reader is empty
+            self.status.setText(self.tr("读卡器中没有卡片"))
+        for name, b in self.card_buttons.items():
+            #: en: Insert the demo card %1
+            b.setAccessibleName(self.tr("插入演示卡 %1").replace("%1", name))
+        #: en: Pull the card
+        self.pull_button.setText(self.tr("拔出卡片"))
+        self.pull_button.setAccessibleName(self.pull_button.text())
+        self.pull_button.setEnabled(self.inserted is not None)
+        #: en: Back office offline
+        self.offline_box.setText(self.tr("社保系统离线"))
+        self.offline_box.setAccessibleName(self.offline_box.text())
+        #: en: Reset the demo cards' PINs
+        self.reset_button.setText(self.tr("重置演示卡密码"))
+        self.reset_button.setAccessibleName(self.reset_button.text())
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
