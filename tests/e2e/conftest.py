@@ -286,3 +286,18 @@ def watch(daemon):
     for watcher in started:
         watcher.stop()
     assert not any(w.running for w in started), "a watcher did not stop"
+
+
+def wait_reader_state(daemon: Pcscd, *, present: bool, slot: int = 0, timeout: float = 3.0) -> None:
+    """Wait until pcscd sees reader ``slot`` with (or without) a card.
+
+    pcscd notices an arrival or a departure within ~0.4 s; a card put in before it
+    noticed the last one leave would be taken for the old one (a person cannot swap
+    cards that fast; a test can).
+    """
+    backend = PcscBackend()
+    try:
+        ok = wait_until(lambda: backend.has_card(daemon.reader_names[slot]) == present, timeout)
+    finally:
+        backend.close()
+    assert ok, f"pcscd did not see reader {slot} {'with' if present else 'without'} a card"

@@ -13,8 +13,7 @@ import sys
 import pytest
 
 from devices.card.emulator import SoftCard, VpcdBridge, demo_profiles, load_profile
-from devices.card.pcsc import PcscBackend
-from tests.e2e.conftest import wait_until
+from tests.e2e.conftest import wait_reader_state
 
 pytestmark = pytest.mark.e2e
 
@@ -55,23 +54,14 @@ def soft_bridge(daemon):
         bridge.start()
         bridges.append(bridge)
         assert bridge.wait_attached(5)
-        backend = PcscBackend()
-        try:
-            assert wait_until(lambda: backend.has_card(daemon.reader_names[0]), 3.0), "pcscd did not see the card"
-        finally:
-            backend.close()
+        wait_reader_state(daemon, present=True)
         return card
 
     yield attach
     for b in bridges:
         b.stop()
-    # pcscd notices a departure within ~0.4 s: the next test must not see this card
-    backend = PcscBackend()
-    try:
-        if daemon.running and daemon.readers:
-            assert wait_until(lambda: not backend.has_card(daemon.reader_names[0]), 3.0)
-    finally:
-        backend.close()
+    if daemon.running and daemon.readers:
+        wait_reader_state(daemon, present=False)
 
 
 @pytest.mark.parametrize("t0", [True, False], ids=["61xx-6Cxx", "direct"])

@@ -16,7 +16,7 @@ import pytest  # noqa: E402
 from devices.card.emulator import SoftCard, VpcdBridge, demo_profiles, load_profile  # noqa: E402
 from devices.card.pcsc import PcscBackend  # noqa: E402
 from devices.card.watcher import PcscWatcher  # noqa: E402
-from tests.e2e.conftest import wait_until  # noqa: E402
+from tests.e2e.conftest import wait_reader_state  # noqa: E402
 from tests.ui.kiosk_driver import KioskDriver, trace_commands  # noqa: E402
 
 pytestmark = pytest.mark.e2e
@@ -65,13 +65,7 @@ class PcscKiosk(KioskDriver):
 
 
 def _reader_empty(daemon) -> None:
-    """pcscd notices a departure within ~0.4 s; a card put in before that would be
-    taken for the old one. A person cannot swap cards that fast; a test can."""
-    backend = PcscBackend()
-    try:
-        assert wait_until(lambda: not backend.has_card(daemon.reader_names[0]), 3.0)
-    finally:
-        backend.close()
+    wait_reader_state(daemon, present=False)
 
 
 @pytest.fixture
