@@ -1,9 +1,13 @@
 """The application factory of the reference back office.
 
 ``create_app(config)`` wires one module per concern: configuration and clock
-(:mod:`.config`), database (:mod:`.db`, :mod:`.models`), error shape
+(:mod:`.config`), database (:mod:`.db`, :mod:`.models`, versioned
+:mod:`.migrations`, :mod:`.demo_data` in demo/test mode), error shape
 (:mod:`.errors`), request signatures (:mod:`.auth`), idempotency
-(:mod:`.idempotency`), the HSM (:mod:`.hsm`) and the routes
+(:mod:`.idempotency`), the HSM (:mod:`.hsm`), the jurisdiction's rule pack
+(:mod:`.rules`), identity checks (:mod:`.identity`, :mod:`.faces`), citizen
+sessions (:mod:`.citizen`), card state (:mod:`.cards`), values
+(:mod:`.validation`), photos (:mod:`.photo_check`) and the routes
 (:mod:`.routes`, one module per area). Route code reaches the shared pieces
 through :func:`state`, :func:`now` and :func:`backoffice.db.session`.
 """
@@ -18,10 +22,15 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
+from typing import Callable
+
 from . import auth, db, idempotency
 from .config import BackOfficeConfig, Clock
 from .errors import register_error_handlers
 from .hsm import Hsm
+from .identity import (FaceVerifier, Limits, SmsSender, face_verifier_for, new_sms_code,
+                       sms_sender_for)
+from .rules import Rules, load_rules
 
 access_log = logging.getLogger("backoffice.access")
 
@@ -35,7 +44,19 @@ class BackOfficeState:
     database: db.Database
     hsm: Hsm
     kiosks: auth.StaticKioskRegistry
+    #: the jurisdiction's rule pack, enforced by every route
+    rules: Rules
+    #: delivers SMS codes (None: SMS sessions are not offered)
+    sms: SmsSender | None
+    #: the face check (None: face sessions are not offered)
+    face: FaceVerifier | None
+    limits: Limits
+    #: the outlet named in new applications
+    outlet: str
+    #: makes an SMS code (tests may swap it)
+    sms_codes: Callable[[], str] = new_sms_code
     last_idempotency_purge: float = float("-inf")
+    last_attempts_purge: float = float("-inf")
 
 
 def create_app(config: BackOfficeConfig | None = None, *,
@@ -44,8 +65,17 @@ def create_app(config: BackOfficeConfig | None = None, *,
     config = config if config is not None else BackOfficeConfig.for_demo()
     config.validate()
     clock = Clock(config.clock_offset_s, adjustable=config.relaxed)
+    rules = load_rules(config.jurisdiction)
+    if rules.lapsed(clock.now().date()):
+        logging.getLogger("backoffice").warning(
+            "the %s regulation is past its last day in force; its rules still apply",
+            rules.jurisdiction)
     database = database or db.Database(config.resolved_db_url())
     database.create_schema(clock.now())
+    if config.seeds_demo:
+        from .demo_data import seed
+
+        seed(database, clock.now())
 
     app = Flask("backoffice", static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
@@ -55,6 +85,9 @@ def create_app(config: BackOfficeConfig | None = None, *,
         config=config, clock=clock, database=database,
         hsm=Hsm(config.resolved_hsm_keys()),
         kiosks=auth.StaticKioskRegistry(config.resolved_kiosks(), demo=config.demo),
+        rules=rules, sms=sms_sender_for(config), face=face_verifier_for(config),
+        limits=config.identity_limits or Limits(),
+        outlet=config.outlet or default_outlet(rules.jurisdiction),
     )
 
     register_error_handlers(app)
@@ -67,6 +100,12 @@ def create_app(config: BackOfficeConfig | None = None, *,
     idempotency.check_routes(app)
     app.wsgi_app = AccessLog(app.wsgi_app)  # type: ignore[method-assign]
     return app
+
+
+def default_outlet(jurisdiction: str) -> str:
+    from .demo_data import OUTLETS
+
+    return OUTLETS.get(jurisdiction, "社会保障卡服务网点")
 
 
 def get_state(app: Flask | None = None) -> BackOfficeState:

@@ -82,6 +82,21 @@ class BackOfficeConfig:
     max_body_bytes: int = 8 * 1024 * 1024
     #: waitress worker threads
     threads: int = 4
+    #: seed the demo people and cards at start (``None``: in demo mode)
+    seed_demo: bool | None = None
+    #: the SMS gateway hook, ``hook(phone, code)``: a callable or ``"module:function"``
+    #: (demo/test mode without one: codes go to the log; production without one: no SMS)
+    sms_gateway: object | None = None
+    #: the face check hook, ``hook(person, jpeg) -> bool``: a callable or
+    #: ``"module:function"`` (demo/test mode without one: "exactly one face")
+    face_verifier: object | None = None
+    #: identity-check limits (see :class:`backoffice.identity.Limits`); None = defaults
+    identity_limits: object | None = None
+    #: what ``GET /v1/kiosks/config`` hands to the terminals
+    idle_timeout_s: int = 120
+    locales: tuple[str, ...] = ("zh_CN", "en")
+    #: the outlet named in new applications (None = the jurisdiction's demo outlet)
+    outlet: str | None = None
 
     # --- presets -----------------------------------------------------------
     @classmethod
@@ -106,7 +121,9 @@ class BackOfficeConfig:
         ``SSC_BACKOFFICE_KIOSKS`` (``id:secret,id:secret``) or ``SSC_BACKOFFICE_KIOSKS_FILE``
         (a JSON object id -> secret), ``SSC_BACKOFFICE_HSM_KEYS_FILE`` (a JSON object with
         ``internal_auth``, ``external_auth``, ``pin`` in hex) or ``SSC_BACKOFFICE_HSM_K_IA``,
-        ``..._K_EA``, ``..._K_PIN``. Explicit ``overrides`` (not ``None``) win.
+        ``..._K_EA``, ``..._K_PIN``, ``SSC_BACKOFFICE_SMS_GATEWAY`` and
+        ``SSC_BACKOFFICE_FACE_VERIFIER`` (``module:function`` hooks),
+        ``SSC_BACKOFFICE_OUTLET``. Explicit ``overrides`` (not ``None``) win.
         """
         env = os.environ if environ is None else environ
         values: dict = {}
@@ -116,6 +133,10 @@ class BackOfficeConfig:
             values["state_dir"] = Path(env[ENV_PREFIX + "STATE_DIR"])
         if env.get(ENV_PREFIX + "JURISDICTION"):
             values["jurisdiction"] = env[ENV_PREFIX + "JURISDICTION"]
+        for name, attr in (("SMS_GATEWAY", "sms_gateway"), ("FACE_VERIFIER", "face_verifier"),
+                           ("OUTLET", "outlet")):
+            if env.get(ENV_PREFIX + name):
+                values[attr] = env[ENV_PREFIX + name]
         kiosks: dict[str, str] = {}
         if env.get(ENV_PREFIX + "KIOSKS_FILE"):
             kiosks.update(_read_json_object(env[ENV_PREFIX + "KIOSKS_FILE"], "kiosks file"))
@@ -147,6 +168,10 @@ class BackOfficeConfig:
         return cls(**values)
 
     # --- derived values ------------------------------------------------------
+    @property
+    def seeds_demo(self) -> bool:
+        return self.demo if self.seed_demo is None else bool(self.seed_demo and self.relaxed)
+
     @property
     def relaxed(self) -> bool:
         """Demo or test mode: test keys and a shiftable clock are allowed."""
@@ -202,6 +227,16 @@ class BackOfficeConfig:
                 raise ConfigError(f"{name} must be positive")
         if self.idempotency_wait_s < 0 or self.idempotency_lock_timeout_s <= 0:
             raise ConfigError("idempotency timings must be positive")
+        if self.idle_timeout_s <= 0:
+            raise ConfigError("idle_timeout_s must be positive")
+        if not self.locales or not all(isinstance(x, str) and x for x in self.locales):
+            raise ConfigError("locales must name at least one locale")
+        from .identity import resolve_hook
+        from .rules import load_rules
+
+        load_rules(self.jurisdiction)  # the pack must exist and be valid
+        resolve_hook(self.sms_gateway)
+        resolve_hook(self.face_verifier)
 
     def __repr__(self) -> str:  # never show secrets or keys
         return (f"BackOfficeConfig(db_url={self.resolved_db_url()!r}, "
@@ -252,6 +287,13 @@ class Clock:
     @property
     def adjustable(self) -> bool:
         return self._adjustable
+
+    def set_offset(self, seconds: float) -> None:
+        """Set the business clock's offset from wall time; demo/test mode only."""
+        if not self._adjustable:
+            raise PermissionError("the clock can be shifted only in demo or test mode")
+        with self._lock:
+            self._offset = float(seconds)
 
     def shift(self, seconds: float) -> None:
         """Move business time forward (or back); demo/test mode only."""

@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from .models import SCHEMA_VERSION, Base, SchemaVersion
+from .models import SchemaVersion
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -53,13 +53,15 @@ class Database:
             _sqlite_pragmas(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
-    def create_schema(self, now) -> None:
-        """Create missing tables and record the schema version (idempotent)."""
-        Base.metadata.create_all(self.engine)
-        with self.session() as s:
-            if s.get(SchemaVersion, SCHEMA_VERSION) is None:
-                s.add(SchemaVersion(version=SCHEMA_VERSION, applied_at=now))
-                s.commit()
+    def create_schema(self, now) -> list[int]:
+        """Run the missing migrations (:mod:`backoffice.migrations`); return those applied.
+
+        Idempotent; raises :class:`~backoffice.migrations.SchemaTooNew` for a
+        database migrated by a newer server.
+        """
+        from .migrations import migrate
+
+        return migrate(self.engine, now)
 
     def schema_version(self) -> int | None:
         with self.session() as s:
@@ -130,3 +132,14 @@ def session() -> Session:
         s = current_app.extensions["backoffice.db"].open_session()
         g.db_session = s
     return s
+
+
+def lock(obj) -> None:
+    """Re-read ``obj`` with ``SELECT ... FOR UPDATE`` (PostgreSQL) before a read-check-write.
+
+    Two requests changing one card (two loss reports with different keys, two
+    wrong SMS codes at once) then run one after the other instead of both
+    passing the check. SQLite needs nothing: every transaction there starts with
+    ``BEGIN IMMEDIATE``, which already serialises writers.
+    """
+    session().refresh(obj, with_for_update=True)

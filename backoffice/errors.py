@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("backoffice")
 
-#: code -> HTTP status. The contract's codes first; the next issue adds its own.
+#: code -> HTTP status. The contract's codes first.
 STATUS_OF = {
     "VALIDATION_FAILED": 400,
     "BAD_SIGNATURE": 401,
@@ -70,6 +70,16 @@ class ApiError(Exception):
     def to_response(self) -> Response:
         return error_response(self.code, self.message, status=self.status,
                               details=self.details, headers=self.headers)
+
+
+def answer_with_effect(exc: ApiError) -> Response:
+    """An error answer whose writes are kept (e.g. a failed attempt that must count).
+
+    Raising :class:`ApiError` rolls the view's writes back; returning this from
+    an ``@idempotent`` view commits them together with the stored answer.
+    """
+    note_error(exc.code)
+    return exc.to_response()
 
 
 def validation_failed(field: str, reason: str, message: str | None = None) -> ApiError:

@@ -10,9 +10,10 @@ start when a writing route lacks it). For one kiosk and one key:
 3. an :class:`~backoffice.errors.ApiError` rolls the view's writes back and
    its error answer is stored (it is replayed like any answer); an unexpected
    exception rolls back and releases the claim, so a retry runs again;
-4. a later request with the same key and the same method, path and body gets
-   the stored answer (``Idempotent-Replayed: true``), with no second effect;
-   a different method, path or body gets ``409 IDEMPOTENCY_KEY_REUSED``;
+4. a later request with the same key and the same method, path and body (and
+   ``Authorization``, on citizen routes) gets the stored answer
+   (``Idempotent-Replayed: true``), with no second effect; a different method,
+   path, body or session gets ``409 IDEMPOTENCY_KEY_REUSED``;
 5. a request racing a claim still being processed waits up to
    ``idempotency_wait_s`` for the answer, else ``409 IDEMPOTENCY_KEY_IN_USE``
    (with ``Retry-After``); a claim older than ``idempotency_lock_timeout_s``
@@ -92,8 +93,14 @@ def parse_key(value: str | None) -> str:
                                 "the Idempotency-Key must be a UUID") from None
 
 
-def request_fingerprint(method: str, path_with_query: str, body: bytes) -> str:
-    material = "\n".join((method.upper(), path_with_query, signing.body_digest(body)))
+def request_fingerprint(method: str, path_with_query: str, body: bytes,
+                        authorization: str | None = None) -> str:
+    """What makes two requests "the same": method, path with query, body and, for a
+    citizen route, the session token (one citizen's answer is never replayed to another)."""
+    parts = [method.upper(), path_with_query, signing.body_digest(body)]
+    if authorization:
+        parts.append(hashlib.sha256(authorization.encode("utf-8")).hexdigest())
+    material = "\n".join(parts)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
@@ -108,7 +115,8 @@ def _run_idempotent(view, args, kwargs) -> Response:
     key = parse_key(request.headers.get(signing.IDEMPOTENCY_KEY_HEADER))
     kiosk_id = g.kiosk_id
     path = signed_path(request.environ)
-    fingerprint = request_fingerprint(request.method, path, request.get_data(cache=True))
+    fingerprint = request_fingerprint(request.method, path, request.get_data(cache=True),
+                                      request.headers.get("Authorization"))
     s = db.session()
     _maybe_purge(s, state)
 

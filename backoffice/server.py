@@ -173,6 +173,11 @@ def serve_from_args(db: str | None = None, host: str = LOOPBACK, port: int = 808
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # the server's own lines (access log, SMS codes in demo mode) at INFO, even when the
+    # command line set the root logger to ERROR
+    own = logging.getLogger("backoffice")
+    if own.getEffectiveLevel() > logging.INFO:
+        own.setLevel(logging.INFO)
     try:
         config = BackOfficeConfig.from_env(db_url=db, jurisdiction=jurisdiction,
                                            demo=True if demo else None)

@@ -9,6 +9,7 @@ from backoffice.app import create_app, get_state
 from backoffice.config import (DEMO_KIOSK_ID, DEMO_KIOSK_SECRET, BackOfficeConfig, Clock,
                                ConfigError, iso_utc)
 from backoffice.hsm import TEST_KEYS, HsmKeys
+from backoffice.models import SCHEMA_VERSION
 from backoffice.server import serve_from_args
 
 PROD_KEYS = HsmKeys.from_hex("11" * 16, "22" * 16, "33" * 16)
@@ -109,7 +110,7 @@ def test_default_db_is_a_file_under_the_state_dir(tmp_path):
     assert config.resolved_db_url() == f"sqlite:///{tmp_path.resolve()}/backoffice.sqlite3"
     app = create_app(config)
     assert (tmp_path / "backoffice.sqlite3").exists()
-    assert get_state(app).database.schema_version() == 1
+    assert get_state(app).database.schema_version() == SCHEMA_VERSION
     get_state(app).database.dispose()
 
 

@@ -1,0 +1,60 @@
+"""Demo/test mode only: the business clock (``/v1/test/clock``).
+
+Registered only when the server runs in demo or test mode (a production server
+answers 404 for these paths). Signed like every route.
+
+- ``GET /v1/test/clock`` -> ``{offset_s, time}``;
+- ``POST /v1/test/clock {offset_s}`` sets the business clock to wall time +
+  ``offset_s`` seconds; ``{advance_s}`` moves it on from where it is. Answers
+  ``{offset_s, time}``. Auto-lifts, session and card-auth lifetimes follow this
+  clock; signature freshness keeps the wall clock.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+from flask import Blueprint
+
+from ..app import state
+from ..config import iso_utc
+from ..errors import validation_failed
+from ..idempotency import idempotent
+from . import json_body
+
+log = logging.getLogger("backoffice.testing")
+
+bp = Blueprint("testing", __name__)
+
+#: 100 years either way
+MAX_OFFSET_S = 100 * 366 * 86400
+
+
+def _clock_answer() -> dict:
+    clock = state().clock
+    return {"offset_s": clock.offset_s, "time": iso_utc(clock.now())}
+
+
+@bp.get("/v1/test/clock")
+def get_clock():
+    return _clock_answer()
+
+
+@bp.post("/v1/test/clock")
+@idempotent
+def set_clock():
+    body = json_body()
+    clock = state().clock
+    if ("offset_s" in body) == ("advance_s" in body):
+        raise validation_failed("offset_s", "missing", "give offset_s or advance_s")
+    field = "offset_s" if "offset_s" in body else "advance_s"
+    value = body[field]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise validation_failed(field, "not_a_number")
+    target = float(value) if field == "offset_s" else clock.offset_s + float(value)
+    if abs(target) > MAX_OFFSET_S:
+        raise validation_failed(field, "out_of_range")
+    clock.set_offset(target)
+    log.warning("business clock shifted: offset %+.0f s (demo/test mode)", target)
+    return _clock_answer()
