@@ -14,12 +14,24 @@ APT_PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libglib2.0-0
   python3 python3-venv python3-dev gcc
+  postgresql
 )
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
     echo "install.sh: need root (or sudo) to install: $*" >&2; return 1; fi
 }
+
+# PostgreSQL: the tests and bench/backoffice.py start a PRIVATE server of their own
+# (tests/support/postgres.py: initdb in a temporary directory, a free loopback port,
+# run as the `postgres` user) and need only the binaries. Where PostgreSQL is not
+# installed yet, Debian's postinst is told not to create and start the system-wide
+# "main" cluster (`pg_createcluster <version> main` makes one if ever wanted).
+if ! dpkg-query -W -f='${Status}' postgresql 2>/dev/null | grep -q "install ok installed"; then
+  as_root mkdir -p /etc/postgresql-common/createcluster.d
+  echo "create_main_cluster = false" | as_root tee \
+    /etc/postgresql-common/createcluster.d/ssc-kiosk-no-main-cluster.conf >/dev/null
+fi
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -29,6 +41,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "install.sh: installing apt packages: ${missing[*]}"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+  echo "install.sh: PostgreSQL's initdb is missing (/usr/lib/postgresql/<version>/bin)" >&2; exit 1
 fi
 
 # Python 3.11 (Debian 12's python3 is 3.11; a pyenv or other 3.11 on PATH is fine too)
