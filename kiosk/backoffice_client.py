@@ -22,10 +22,24 @@ Bodies (which may hold personal data) are never logged; log lines carry the
 method, the path without its query, the status, the time and the attempt.
 A client may be used from one thread at a time (``requests.Session`` is not
 guaranteed thread-safe); the kiosk makes back-office calls from a worker thread.
+
+Every endpoint of the contract has a method here; answers are the frozen
+dataclasses of :mod:`kiosk.backoffice_types`. The client remembers the token
+of the last verified citizen session and sends it as ``Authorization: Bearer``
+on every citizen operation (``/v1/me/...``); :meth:`BackOfficeClient.end_session`
+(or a ``SESSION_EXPIRED`` answer) forgets it. A citizen operation without a
+verified session raises :class:`~kiosk.errors.NoSession` without sending anything.
+
+The writes whose outcome may end up unknown (report or lift a loss, change the
+profile, apply for a renewal) are also available as :class:`ApiCall` values
+(``report_loss_call(...)``...) that :meth:`BackOfficeClient.perform` sends: the
+outbox (:mod:`kiosk.journal.outbox`) stores such a call, with its exact body
+bytes and ``Idempotency-Key``, before sending it, and replays it later.
 """
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import json
 import logging
@@ -33,27 +47,156 @@ import random
 import re
 import time
 import uuid
-from typing import Any, Callable
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+from urllib.parse import quote, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 
 from . import __version__, signing
+from .backoffice_types import (DELIVERIES, LOSS_DURATIONS, LOSS_KINDS, PIN_OPERATIONS,
+                               Application, CardStatus, HeartbeatAnswer, KioskConfig, Profile,
+                               Session, ShapeError, applications_from_json)
 from .card import CardAuthAnswer, CardAuthRequest
-from .errors import BackOfficeError, BackOfficeUnavailable, CardNotGenuine, OutcomeUnknown
+from .errors import (BackOfficeError, BackOfficeUnavailable, BadSignature, CardAlreadyLost,
+                     CardCancelled, CardNotFound, CardNotGenuine, CardNotLost, CardReplaced,
+                     ChallengeFailed, ClockSkew, ContractError, EndpointNotFound,
+                     FormalLossNotLiftable, IdempotencyKeyInUse, IdempotencyKeyReused,
+                     IdentityNotVerified, Internal, KeyFieldChangeRequiresRenewal, NoSession,
+                     OutcomeUnknown, PhotoInvalid, RateLimited, RenewalAlreadyInProgress,
+                     ServiceNotOffered, SessionExpired, TooManyAttempts, ValidationFailed)
 
 log = logging.getLogger("kiosk.backoffice")
 
-#: contract error code -> exception class (the next issue adds SessionExpired, ...)
+#: contract error code -> exception class: the one place codes become types
 ERROR_CLASSES: dict[str, type[BackOfficeError]] = {
+    "BAD_SIGNATURE": BadSignature,
+    "CLOCK_SKEW": ClockSkew,
+    "SESSION_EXPIRED": SessionExpired,
+    "VALIDATION_FAILED": ValidationFailed,
+    "IDENTITY_NOT_VERIFIED": IdentityNotVerified,
     "CARD_NOT_GENUINE": CardNotGenuine,
+    "CARD_NOT_FOUND": CardNotFound,
+    "CARD_ALREADY_LOST": CardAlreadyLost,
+    "CARD_NOT_LOST": CardNotLost,
+    "CARD_CANCELLED": CardCancelled,
+    "CARD_REPLACED": CardReplaced,
+    "FORMAL_LOSS_NOT_LIFTABLE": FormalLossNotLiftable,
+    "SERVICE_NOT_OFFERED": ServiceNotOffered,
+    "KEY_FIELD_CHANGE_REQUIRES_RENEWAL": KeyFieldChangeRequiresRenewal,
+    "PHOTO_INVALID": PhotoInvalid,
+    "RENEWAL_ALREADY_IN_PROGRESS": RenewalAlreadyInProgress,
+    "CHALLENGE_FAILED": ChallengeFailed,
+    "TOO_MANY_ATTEMPTS": TooManyAttempts,
+    "IDEMPOTENCY_KEY_REUSED": IdempotencyKeyReused,
+    "RATE_LIMITED": RateLimited,
+    "INTERNAL": Internal,
+    # not in the contract's list, but answered by the reference back office
+    "IDEMPOTENCY_KEY_IN_USE": IdempotencyKeyInUse,
+    "NOT_FOUND": EndpointNotFound,
 }
+
+#: the contract's codes (``backoffice-api.md``, "Errors"): every one has its class above
+CONTRACT_CODES = frozenset({
+    "BAD_SIGNATURE", "CLOCK_SKEW", "SESSION_EXPIRED", "VALIDATION_FAILED",
+    "IDENTITY_NOT_VERIFIED", "CARD_NOT_GENUINE", "CARD_NOT_FOUND", "CARD_ALREADY_LOST",
+    "CARD_NOT_LOST", "CARD_CANCELLED", "CARD_REPLACED", "FORMAL_LOSS_NOT_LIFTABLE",
+    "SERVICE_NOT_OFFERED", "KEY_FIELD_CHANGE_REQUIRES_RENEWAL", "PHOTO_INVALID",
+    "RENEWAL_ALREADY_IN_PROGRESS", "CHALLENGE_FAILED", "TOO_MANY_ATTEMPTS",
+    "IDEMPOTENCY_KEY_REUSED", "RATE_LIMITED", "INTERNAL",
+})
 
 MALFORMED_RESPONSE = "MALFORMED_RESPONSE"
 RETRYABLE_STATUSES = frozenset({502, 503, 504})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _HEX32_RE = re.compile(r"[0-9A-Fa-f]{32}")
+_HEX_RE = re.compile(r"(?:[0-9A-Fa-f]{2})+")
+_SESSION_ID_RE = re.compile(r"[A-Za-z0-9._~-]{1,128}")
+REPLAYED_HEADER = "Idempotent-Replayed"
+#: the first bytes (CLA INS P1 P2) of the command each PIN authorisation must be
+_PIN_COMMAND_HEADERS = {"reload": bytes.fromhex("805E0000"), "unblock": bytes.fromhex("84240000")}
+
+
+def encode_json(obj: Any) -> bytes:
+    """The exact bytes the client sends for a JSON body (UTF-8, compact)."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+# --- calls that the outbox can store and replay ------------------------------------------
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One write, fully built: the exact bytes to send, ready to be stored and replayed.
+
+    ``operation`` names the answer's parser (:data:`ANSWER_PARSERS`); ``citizen``
+    calls carry the session's Bearer token.
+    """
+
+    operation: str
+    method: str
+    path: str
+    body: bytes | None
+    citizen: bool = True
+
+    def __repr__(self) -> str:  # the body may hold personal data
+        size = 0 if self.body is None else len(self.body)
+        return f"ApiCall({self.operation}, {self.method} {self.path}, {size} bytes)"
+
+
+def report_loss_call(kind: str, duration: str | None = None) -> ApiCall:
+    """``POST /v1/me/card/loss`` ``{kind, duration}``."""
+    if kind not in LOSS_KINDS:
+        raise ValueError(f"loss kind must be one of {sorted(LOSS_KINDS)}")
+    if duration is not None and duration not in LOSS_DURATIONS:
+        raise ValueError(f"loss duration must be one of {sorted(LOSS_DURATIONS)} or None")
+    return ApiCall("report_loss", "POST", "/v1/me/card/loss",
+                   encode_json({"kind": kind, "duration": duration}))
+
+
+def lift_loss_call() -> ApiCall:
+    """``DELETE /v1/me/card/loss``."""
+    return ApiCall("lift_loss", "DELETE", "/v1/me/card/loss", None)
+
+
+def update_profile_call(changes: Mapping[str, Any]) -> ApiCall:
+    """``PATCH /v1/me/profile`` with the changed fields only."""
+    if not isinstance(changes, Mapping) or not changes:
+        raise ValueError("update_profile needs at least one field")
+    if not all(isinstance(k, str) and k for k in changes):
+        raise ValueError("profile field names must be strings")
+    return ApiCall("update_profile", "PATCH", "/v1/me/profile", encode_json(dict(changes)))
+
+
+def apply_renewal_call(reason: str, photo_jpeg: bytes | None, delivery: str,
+                       mailing_address: str | None = None) -> ApiCall:
+    """``POST /v1/me/renewals`` ``{reason, photo_jpeg_b64, delivery, mailing_address}``.
+
+    ``photo_jpeg`` None sends ``photo_jpeg_b64: null`` (a child below the pack's photo age).
+    """
+    if not isinstance(reason, str) or not reason:
+        raise ValueError("a renewal needs a reason")
+    if photo_jpeg is not None and (not isinstance(photo_jpeg, (bytes, bytearray))
+                                   or not photo_jpeg):
+        raise ValueError("the photo is the JPEG's bytes (or None when exempt)")
+    if delivery not in DELIVERIES:
+        raise ValueError(f"delivery must be one of {sorted(DELIVERIES)}")
+    if delivery == "mail" and not mailing_address:
+        raise ValueError("delivery by mail needs a mailing address")
+    body = {"reason": reason,
+            "photo_jpeg_b64": (base64.b64encode(bytes(photo_jpeg)).decode("ascii")
+                               if photo_jpeg is not None else None),
+            "delivery": delivery, "mailing_address": mailing_address}
+    return ApiCall("apply_renewal", "POST", "/v1/me/renewals", encode_json(body))
+
+
+#: operation -> parser of its 2xx answer (what :meth:`BackOfficeClient.perform` returns)
+ANSWER_PARSERS: dict[str, Callable[[Any], Any]] = {
+    "report_loss": CardStatus.from_json,
+    "lift_loss": CardStatus.from_json,
+    "update_profile": Profile.from_json,
+    "apply_renewal": Application.from_json,
+}
 
 
 def error_class_for(code: str) -> type[BackOfficeError]:
@@ -138,6 +281,13 @@ class BackOfficeClient:
         s.headers.update({"User-Agent": f"ssc-kiosk/{__version__}",
                           "Accept": "application/json"})
         self._session = s
+        self._clock = clock
+        #: the verified citizen session whose token goes out as Bearer (None: none)
+        self._citizen: Session | None = None
+        #: an SMS session waiting for its code (its person, for :meth:`verify_sms`)
+        self._pending_sms: Session | None = None
+        #: whether the last answer was a stored one (``Idempotent-Replayed: true``)
+        self.last_replayed = False
 
     # --- lifecycle -------------------------------------------------------------
     def close(self) -> None:
@@ -185,24 +335,254 @@ class BackOfficeClient:
             raise _malformed("card-auth answer lacks expires_at")
         return CardAuthAnswer(card_auth_id=card_auth_id, external_auth=bytes.fromhex(external))
 
+    # --- citizen sessions -------------------------------------------------------
+    @property
+    def session(self) -> Session | None:
+        """The verified citizen session this client acts for, or None."""
+        return self._citizen
+
+    @property
+    def session_token(self) -> str | None:
+        return self._citizen.token if self._citizen else None
+
+    def use_session(self, session: Session) -> None:
+        """Act for a verified session opened by another client of this kiosk (a worker's)."""
+        if not isinstance(session, Session) or not session.verified:
+            raise ValueError("only a verified session can be used")
+        self._citizen = session
+        self._pending_sms = None
+
+    def forget_session(self) -> None:
+        """Drop the token locally (without telling the back office)."""
+        self._citizen = None
+        self._pending_sms = None
+
+    def _remember(self, session: Session) -> Session:
+        if session.verified:
+            self._citizen = session
+            self._pending_sms = None
+        return session
+
+    def open_session_card(self, card_auth_id: str, *,
+                          idempotency_key: str | None = None) -> Session:
+        """``POST /v1/sessions {method: "card", card_auth_id}``, after the card accepted the PIN."""
+        if not isinstance(card_auth_id, str) or not card_auth_id:
+            raise ValueError("card_auth_id is required")
+        data = self.request("POST", "/v1/sessions", idempotency_key=idempotency_key,
+                            json_body={"method": "card", "card_auth_id": card_auth_id})
+        session = _parse_with(lambda d: Session.from_json(d, "card"), data, "session")
+        if not session.verified:
+            raise _malformed("a card session came back without a token")
+        return self._remember(session)
+
+    def open_session_sms(self, ssn: str, name: str, *,
+                         idempotency_key: str | None = None) -> Session:
+        """``POST /v1/sessions {method: "sms", ssn, name}``: sends a code to the phone on file.
+
+        Returns an unverified session; finish it with :meth:`verify_sms`.
+        """
+        if not ssn or not name:
+            raise ValueError("ssn and name are required")
+        data = self.request("POST", "/v1/sessions", idempotency_key=idempotency_key,
+                            json_body={"method": "sms", "ssn": ssn, "name": name})
+        session = _parse_with(lambda d: Session.from_json(d, "sms"), data, "session")
+        if not session.session_id:
+            raise _malformed("an SMS session came back without a session_id")
+        if session.verified:
+            return self._remember(session)
+        self._pending_sms = session
+        return session
+
+    def verify_sms(self, session_id: str, code: str, *,
+                   idempotency_key: str | None = None) -> Session:
+        """``POST /v1/sessions/{id}/verify {code}`` -> the verified session (token remembered).
+
+        A wrong code raises :class:`~kiosk.errors.ChallengeFailed`; the fifth,
+        :class:`~kiosk.errors.TooManyAttempts`.
+        """
+        if not isinstance(session_id, str) or not _SESSION_ID_RE.fullmatch(session_id):
+            raise ValueError("not a session id")
+        data = self.request("POST", f"/v1/sessions/{quote(session_id, safe='')}/verify",
+                            json_body={"code": code}, idempotency_key=idempotency_key)
+        if not isinstance(data, dict) or not isinstance(data.get("token"), str) \
+                or not data["token"]:
+            raise _malformed("the verify answer lacks a token")
+        pending = self._pending_sms
+        person = pending.person if pending and pending.session_id == session_id else None
+        answer = dict(data)
+        answer.setdefault("session_id", session_id)
+        session = _parse_with(lambda d: Session.from_json(d, "sms"), answer, "session")
+        if session.person is None and person is not None:
+            session = Session(session.session_id, session.token, session.expires_at, person,
+                              "sms")
+        return self._remember(session)
+
+    def open_session_face(self, ssn: str, name: str, jpeg_bytes: bytes, *,
+                          idempotency_key: str | None = None) -> Session:
+        """``POST /v1/sessions {method: "face", ssn, name, image_jpeg_b64}``."""
+        if not ssn or not name:
+            raise ValueError("ssn and name are required")
+        if not isinstance(jpeg_bytes, (bytes, bytearray)) or not jpeg_bytes:
+            raise ValueError("the face image is required")
+        body = {"method": "face", "ssn": ssn, "name": name,
+                "image_jpeg_b64": base64.b64encode(bytes(jpeg_bytes)).decode("ascii")}
+        data = self.request("POST", "/v1/sessions", json_body=body,
+                            idempotency_key=idempotency_key)
+        session = _parse_with(lambda d: Session.from_json(d, "face"), data, "session")
+        if not session.verified:
+            raise _malformed("a face session came back without a token")
+        return self._remember(session)
+
+    def end_session(self) -> bool:
+        """``DELETE /v1/sessions/current``; the token is forgotten whatever happens.
+
+        Returns True when the back office confirmed the end, False when there was
+        no session, it had already expired, or the back office could not be
+        reached (the token then dies by itself within its lifetime).
+        """
+        token = self.session_token
+        self.forget_session()
+        if not token:
+            return False
+        try:
+            self.request("DELETE", "/v1/sessions/current", bearer=token)
+        except SessionExpired:
+            return False
+        except BackOfficeUnavailable as exc:
+            log.warning("could not end the citizen session (%s); it expires by itself",
+                        exc.code)
+            return False
+        return True
+
+    def _bearer(self) -> str:
+        token = self.session_token
+        if not token:
+            raise NoSession()
+        return token
+
+    # --- citizen operations -------------------------------------------------------
+    def my_card(self) -> CardStatus:
+        """``GET /v1/me/card``."""
+        return _parse_with(CardStatus.from_json,
+                           self.request("GET", "/v1/me/card", bearer=self._bearer()), "card")
+
+    def my_applications(self) -> tuple[Application, ...]:
+        """``GET /v1/me/applications``: stages in the order of ``policies.md``."""
+        return _parse_with(applications_from_json,
+                           self.request("GET", "/v1/me/applications", bearer=self._bearer()),
+                           "applications")
+
+    def report_loss(self, kind: str, duration: str | None = None, *,
+                    idempotency_key: str | None = None) -> CardStatus:
+        """``POST /v1/me/card/loss`` -> the card's new status."""
+        return self.perform(report_loss_call(kind, duration), idempotency_key=idempotency_key)
+
+    def lift_loss(self, *, idempotency_key: str | None = None) -> CardStatus:
+        """``DELETE /v1/me/card/loss`` -> the card's new status."""
+        return self.perform(lift_loss_call(), idempotency_key=idempotency_key)
+
+    def my_profile(self) -> Profile:
+        """``GET /v1/me/profile``."""
+        return _parse_with(Profile.from_json,
+                           self.request("GET", "/v1/me/profile", bearer=self._bearer()),
+                           "profile")
+
+    def update_profile(self, changes: Mapping[str, Any], *,
+                       idempotency_key: str | None = None) -> Profile:
+        """``PATCH /v1/me/profile`` with non-key fields -> the profile.
+
+        A key field raises :class:`~kiosk.errors.KeyFieldChangeRequiresRenewal`; a
+        bad value :class:`~kiosk.errors.ValidationFailed` (``.field``).
+        """
+        return self.perform(update_profile_call(changes), idempotency_key=idempotency_key)
+
+    def pin_authorization(self, operation: str, card_auth_id: str, challenge: bytes, *,
+                          idempotency_key: str | None = None) -> bytes:
+        """``POST /v1/me/pin-authorizations`` -> the APDU (RESET or UNBLOCK with its MAC4).
+
+        ``challenge`` is the card's 16-byte GET CHALLENGE answer (R3). The APDU is
+        for the card only: never log it.
+        """
+        if operation not in PIN_OPERATIONS:
+            raise ValueError(f"operation must be one of {sorted(PIN_OPERATIONS)}")
+        if not isinstance(challenge, (bytes, bytearray)) or len(challenge) != 16:
+            raise ValueError("the challenge is the card's 16 bytes")
+        if not isinstance(card_auth_id, str) or not card_auth_id:
+            raise ValueError("card_auth_id is required")
+        body = {"operation": operation, "card_auth_id": card_auth_id,
+                "challenge_hex": bytes(challenge).hex().upper()}
+        data = self.request("POST", "/v1/me/pin-authorizations", json_body=body,
+                            idempotency_key=idempotency_key, bearer=self._bearer())
+        apdu_hex = data.get("apdu_hex") if isinstance(data, dict) else None
+        if not isinstance(apdu_hex, str) or not _HEX_RE.fullmatch(apdu_hex):
+            raise _malformed("the PIN authorisation lacks apdu_hex")
+        apdu = bytes.fromhex(apdu_hex)
+        if not apdu.startswith(_PIN_COMMAND_HEADERS[operation]):
+            raise _malformed("the PIN authorisation is not the requested command")
+        return apdu
+
+    def apply_renewal(self, reason: str, photo_jpeg: bytes | None, delivery: str,
+                      mailing_address: str | None = None, *,
+                      idempotency_key: str | None = None) -> Application:
+        """``POST /v1/me/renewals`` -> the new application (``PHOTO_INVALID`` has ``.rule``)."""
+        return self.perform(apply_renewal_call(reason, photo_jpeg, delivery, mailing_address),
+                            idempotency_key=idempotency_key)
+
+    # --- the terminal ---------------------------------------------------------------
+    def heartbeat(self, *, software_version: str = __version__,
+                  devices: Mapping[str, Any] | None = None, journal_backlog: int = 0,
+                  uptime_s: float = 0, idempotency_key: str | None = None) -> HeartbeatAnswer:
+        """``POST /v1/kiosks/heartbeat`` -> ``{config_version}`` (no citizen session needed)."""
+        body = {"software_version": software_version, "devices": dict(devices or {}),
+                "journal_backlog": int(journal_backlog), "uptime_s": int(uptime_s)}
+        data = self.request("POST", "/v1/kiosks/heartbeat", json_body=body,
+                            idempotency_key=idempotency_key)
+        return _parse_with(HeartbeatAnswer.from_json, data, "heartbeat")
+
+    def kiosk_config(self) -> KioskConfig:
+        """``GET /v1/kiosks/config``: this terminal's managed settings."""
+        return _parse_with(KioskConfig.from_json, self.request("GET", "/v1/kiosks/config"),
+                           "kiosk config")
+
+    # --- stored calls (the outbox) ------------------------------------------------------
+    def perform(self, call: ApiCall, *, idempotency_key: str | None = None,
+                bearer: str | None = None) -> Any:
+        """Send a built :class:`ApiCall` and parse its answer (``ANSWER_PARSERS``).
+
+        A citizen call uses ``bearer`` when given (the outbox replays with the
+        token it stored), else the current session's token.
+        """
+        token = (bearer or self._bearer()) if call.citizen else None
+        data = self.request(call.method, call.path, body_bytes=call.body,
+                            idempotency_key=idempotency_key, bearer=token)
+        parser = ANSWER_PARSERS.get(call.operation)
+        return _parse_with(parser, data, call.operation) if parser else data
+
     # --- the transport ---------------------------------------------------------
     def request(self, method: str, path: str, *, json_body: Any = None,
                 idempotency_key: str | None = None, bearer: str | None = None,
-                signed: bool = True) -> Any:
+                signed: bool = True, body_bytes: bytes | None = None) -> Any:
         """One API call; returns the parsed JSON answer (``None`` for 204).
 
         Writes (POST, PUT, PATCH, DELETE) carry ``idempotency_key`` or a fresh
         UUID, the same on every retry. Retries (``max_attempts`` in all) happen on
-        connection errors and 502/503/504; a read timeout is not retried (the
-        request may be running) and raises :class:`OutcomeUnknown`.
+        connection errors, 502/503/504 and ``409 IDEMPOTENCY_KEY_IN_USE``; a read
+        timeout is not retried (the request may be running) and raises
+        :class:`OutcomeUnknown`. ``body_bytes`` sends exact JSON bytes (a replay).
+        A ``SESSION_EXPIRED`` answer to the remembered token forgets it.
         """
         method = method.upper()
         if not path.startswith("/"):
             raise ValueError("path must start with /")
+        if json_body is not None and body_bytes is not None:
+            raise ValueError("json_body or body_bytes, not both")
         headers: dict[str, str] = {}
         body: bytes | None = None
         if json_body is not None:
-            body = json.dumps(json_body, ensure_ascii=False, separators=(",", ":")).encode()
+            body = encode_json(json_body)
+        elif body_bytes is not None:
+            body = bytes(body_bytes)
+        if body is not None:
             headers["Content-Type"] = "application/json"
         if method in WRITE_METHODS:
             headers[signing.IDEMPOTENCY_KEY_HEADER] = idempotency_key or str(uuid.uuid4())
@@ -255,10 +635,17 @@ class BackOfficeClient:
                 ms = (time.monotonic() - started) * 1000
                 log.info("%s %s -> %s %.0fms (attempt %d)", method, log_path,
                          response.status_code, ms, attempt)
-                if response.status_code in RETRYABLE_STATUSES and not last:
+                if not last and (response.status_code in RETRYABLE_STATUSES
+                                 or _is_key_in_use(response)):
                     self._sleep(attempt, response.headers.get("Retry-After"))
                     continue
-                return self._parse(response)
+                self.last_replayed = response.headers.get(REPLAYED_HEADER, "") == "true"
+                try:
+                    return self._parse(response)
+                except SessionExpired:
+                    if bearer and bearer == self.session_token:
+                        self.forget_session()
+                    raise
             self._sleep(attempt, None)
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -300,10 +687,13 @@ class BackOfficeClient:
             raise _malformed(f"HTTP {status} without a contract error body", status)
         code, message, details = error
         cls = error_class_for(code)
-        text = f"{code}: {message}" if message else code
-        if cls is BackOfficeError:
-            raise BackOfficeError(text, code=code, http_status=status, details=details)
-        raise cls(text, code=code, http_status=status, details=details)
+        # str() never carries the server's message: it may echo personal data
+        if issubclass(cls, ContractError):
+            raise cls(code=code, http_status=status, details=details, server_message=message)
+        err = cls(f"the back office answered {code} (HTTP {status})", code=code,
+                  http_status=status, details=details)
+        err.server_message = message  # type: ignore[attr-defined]
+        raise err
 
 
 class _NoAuth(requests.auth.AuthBase):
@@ -328,6 +718,21 @@ def _contract_error(response: requests.Response) -> tuple[str, str, dict] | None
     message = message[:300] if isinstance(message, str) else ""
     details = err.get("details")
     return code, message, details if isinstance(details, dict) else {}
+
+
+def _is_key_in_use(response: requests.Response) -> bool:
+    """``409 IDEMPOTENCY_KEY_IN_USE``: the same request is still running; safe to retry."""
+    if response.status_code != 409:
+        return False
+    error = _contract_error(response)
+    return error is not None and error[0] == "IDEMPOTENCY_KEY_IN_USE"
+
+
+def _parse_with(parser: Callable[[Any], Any], data: Any, what: str) -> Any:
+    try:
+        return parser(data)
+    except ShapeError as exc:
+        raise _malformed(f"{what}: {exc}") from None
 
 
 def _malformed(why: str, status: int | None = None) -> BackOfficeError:

@@ -153,3 +153,206 @@ class OutcomeUnknown(BackOfficeUnavailable):
 
 class CardNotGenuine(BackOfficeError):
     code = "CARD_NOT_GENUINE"
+
+
+# --- back office: one class per contract code (``backoffice-api.md``, "Errors") ------
+#
+# The client maps codes to these classes in ONE table
+# (``kiosk.backoffice_client.ERROR_CLASSES``). ``str()`` of each is a fixed short
+# English summary: the server's own message is kept in ``.server_message`` only
+# (it may echo what was sent), never shown or logged.
+
+class ContractError(BackOfficeError):
+    """Base of the contract's error codes; ``str()`` is the class's fixed ``summary``."""
+
+    code = "CONTRACT_ERROR"
+    summary = "the back office refused the request"
+    #: True when the back office understood the request and declined it for a
+    #: business reason (the journal records ``refused``, not ``failed``)
+    refusal = False
+
+    def __init__(self, message: str | None = None, *, code: str | None = None,
+                 http_status: int | None = None, details: dict | None = None,
+                 server_message: str | None = None):
+        super().__init__(message or self._summary_for(details or {}), code=code,
+                         http_status=http_status, details=details)
+        self.server_message = server_message
+
+    def _summary_for(self, details: dict) -> str:
+        return self.summary
+
+
+class Refusal(ContractError):
+    """A business refusal: nothing happened, and the citizen can be told why."""
+
+    refusal = True
+
+
+class BadSignature(ContractError):
+    code = "BAD_SIGNATURE"
+    summary = "the back office refused this kiosk's signature"
+
+
+class ClockSkew(ContractError):
+    code = "CLOCK_SKEW"
+    summary = "this kiosk's clock differs too much from the back office's"
+
+    @property
+    def server_time(self) -> str | None:
+        return self.details.get("server_time")
+
+    @property
+    def skew_s(self) -> int | None:
+        return self.details.get("skew_s")
+
+
+class SessionExpired(ContractError):
+    code = "SESSION_EXPIRED"
+    summary = "the citizen session has expired or was ended"
+
+
+class NoSession(SessionExpired):
+    """Raised by the client itself: a citizen operation without a verified session."""
+
+    summary = "no verified citizen session is open"
+
+
+class ValidationFailed(ContractError):
+    code = "VALIDATION_FAILED"
+    summary = "the back office refused a value"
+
+    @property
+    def field(self) -> str | None:
+        value = self.details.get("field")
+        return value if isinstance(value, str) else None
+
+    @property
+    def reason(self) -> str | None:
+        value = self.details.get("reason")
+        return value if isinstance(value, str) else None
+
+    def _summary_for(self, details: dict) -> str:
+        field = details.get("field")
+        if isinstance(field, str) and field.isascii() and len(field) <= 64:
+            return f"the back office refused the value of {field}"
+        return self.summary
+
+
+class IdentityNotVerified(Refusal):
+    code = "IDENTITY_NOT_VERIFIED"
+    summary = "the citizen's identity could not be verified"
+
+
+class CardNotFound(Refusal):
+    code = "CARD_NOT_FOUND"
+    summary = "the back office has no such card"
+
+
+class CardAlreadyLost(Refusal):
+    code = "CARD_ALREADY_LOST"
+    summary = "the card is already reported lost"
+
+
+class CardNotLost(Refusal):
+    code = "CARD_NOT_LOST"
+    summary = "the card is not reported lost"
+
+
+class CardCancelled(Refusal):
+    code = "CARD_CANCELLED"
+    summary = "the card has been cancelled"
+
+
+class CardReplaced(Refusal):
+    code = "CARD_REPLACED"
+    summary = "the card has been replaced by a newer card"
+
+
+class FormalLossNotLiftable(Refusal):
+    code = "FORMAL_LOSS_NOT_LIFTABLE"
+    summary = "a formal loss cannot be lifted in this jurisdiction"
+
+
+class ServiceNotOffered(Refusal):
+    code = "SERVICE_NOT_OFFERED"
+    summary = "this service is not offered in this jurisdiction"
+
+    @property
+    def article(self) -> str | None:
+        value = self.details.get("article")
+        return value if isinstance(value, str) else None
+
+
+class KeyFieldChangeRequiresRenewal(Refusal):
+    code = "KEY_FIELD_CHANGE_REQUIRES_RENEWAL"
+    summary = "a key field can only change through a card renewal"
+
+    @property
+    def field(self) -> str | None:
+        value = self.details.get("field")
+        return value if isinstance(value, str) else None
+
+
+class PhotoInvalid(Refusal):
+    code = "PHOTO_INVALID"
+    summary = "the photo does not meet the rules"
+
+    @property
+    def rule(self) -> str | None:
+        value = self.details.get("rule")
+        return value if isinstance(value, str) else None
+
+    def _summary_for(self, details: dict) -> str:
+        rule = details.get("rule")
+        if isinstance(rule, str) and rule.isascii() and len(rule) <= 64:
+            return f"the photo does not meet the rules ({rule})"
+        return self.summary
+
+
+class RenewalAlreadyInProgress(Refusal):
+    code = "RENEWAL_ALREADY_IN_PROGRESS"
+    summary = "a renewal is already in progress"
+
+
+class ChallengeFailed(Refusal):
+    code = "CHALLENGE_FAILED"
+    summary = "the identity challenge failed"
+
+
+class TooManyAttempts(Refusal):
+    code = "TOO_MANY_ATTEMPTS"
+    summary = "too many attempts; try again later"
+
+
+class IdempotencyKeyReused(ContractError):
+    code = "IDEMPOTENCY_KEY_REUSED"
+    summary = "an idempotency key was reused for a different request"
+
+
+class IdempotencyKeyInUse(ContractError):
+    """Not in the contract's list: a request with the same key is still running."""
+
+    code = "IDEMPOTENCY_KEY_IN_USE"
+    summary = "the same request is still being processed"
+
+
+class RateLimited(ContractError):
+    code = "RATE_LIMITED"
+    summary = "the back office asks this kiosk to slow down"
+
+
+class Internal(ContractError):
+    code = "INTERNAL"
+    summary = "the back office had an internal error"
+
+    @property
+    def request_id(self) -> str | None:
+        value = self.details.get("request_id")
+        return value if isinstance(value, str) else None
+
+
+class EndpointNotFound(ContractError):
+    """``404 NOT_FOUND``: the back office does not know this endpoint (version mismatch)."""
+
+    code = "NOT_FOUND"
+    summary = "the back office does not offer this endpoint"

@@ -21,7 +21,8 @@ from kiosk import signing
 from kiosk.backoffice_client import (ERROR_CLASSES, MALFORMED_RESPONSE, BackOfficeClient,
                                      hsm_step)
 from kiosk.card import CardAuthAnswer, CardAuthRequest
-from kiosk.errors import BackOfficeError, BackOfficeUnavailable, CardNotGenuine, OutcomeUnknown
+from kiosk.errors import (BackOfficeError, BackOfficeUnavailable, BadSignature, CardNotGenuine,
+                          OutcomeUnknown)
 
 CARD_ID = bytes.fromhex("420100D156000005A1B2C3D4E5F60718")
 R1 = bytes.fromhex("000102030405060708090A0B0C0D0E0F")
@@ -143,8 +144,9 @@ def test_wrong_secret_is_bad_signature(backoffice):
     with BackOfficeClient(backoffice.url, DEMO_KIOSK_ID, "wrong") as c:
         with pytest.raises(BackOfficeError) as info:
             c.card_auth(KAT)
-    assert type(info.value) is BackOfficeError
+    assert type(info.value) is BadSignature
     assert info.value.code == "BAD_SIGNATURE" and info.value.http_status == 401
+    assert str(info.value) == "the back office refused this kiosk's signature"
 
 
 def test_stale_clock_is_clock_skew(backoffice):
