@@ -2,7 +2,10 @@
 
 Decorate a citizen route with :func:`citizen` *above* ``@idempotent``: the token
 is checked before the idempotency claim, so a refused token is not stored as
-the answer of the operation's key. A token is bound to one person and one
+the answer of the operation's key. One exception comes first: a write whose
+answer is already stored under the same kiosk, key and request is answered
+from the store whatever the token's state, so the kiosk's outbox can replay
+after a restart (docs/outbox.md). A token is bound to one person and one
 kiosk and lives at most ``session_ttl_s`` (10 minutes):
 
 - no ``Authorization: Bearer`` header, a malformed one, an unknown, expired or
@@ -31,6 +34,7 @@ from . import db
 from .app import now
 from .auth import current_kiosk_id
 from .errors import ApiError
+from .idempotency import stored_answer
 from .models import Card, CitizenSession, Person
 
 F = TypeVar("F", bound=Callable)
@@ -97,6 +101,9 @@ def citizen(view: F) -> F:
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
+        replay = stored_answer()  # an outbox replay is answered even after its token died
+        if replay is not None:
+            return replay
         g.citizen = authenticate_citizen()
         return view(*args, **kwargs)
 

@@ -28,6 +28,7 @@ import datetime as dt
 import functools
 import hashlib
 import logging
+import re
 import time
 import uuid
 from typing import Callable, TypeVar
@@ -81,12 +82,17 @@ def check_routes(app: Flask) -> None:
                                    "idempotency keys are scoped by the signing kiosk")
 
 
+_CANONICAL_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
 def parse_key(value: str | None) -> str:
     """The canonical form of an ``Idempotency-Key`` header, or VALIDATION_FAILED."""
     if not value:
         raise validation_failed(signing.IDEMPOTENCY_KEY_HEADER, "missing",
                                 "every POST, PATCH and DELETE needs an Idempotency-Key (a UUID)")
     try:
+        if not _CANONICAL_UUID.match(value.strip()):
+            raise ValueError("not the 8-4-4-4-12 form")
         return str(uuid.UUID(value.strip()))
     except ValueError:
         raise validation_failed(signing.IDEMPOTENCY_KEY_HEADER, "not_a_uuid",
@@ -145,6 +151,32 @@ def _run_idempotent(view, args, kwargs) -> Response:
         s.rollback()
         return _await_answer(s, state, kiosk_id, key, fingerprint)
     return response
+
+
+def stored_answer() -> Response | None:
+    """The stored answer of this very request (same kiosk, key and fingerprint), if any.
+
+    A citizen route asks this before it checks the session token, so that an
+    outbox replay after a restart gets the first answer back even when the token
+    has expired meanwhile (docs/outbox.md). Only a finished record counts; a
+    different request under the same key is left to :func:`idempotent` (409).
+    """
+    value = request.headers.get(signing.IDEMPOTENCY_KEY_HEADER)
+    if request.method not in WRITE_METHODS or not value:
+        return None
+    try:
+        key = parse_key(value)
+    except ApiError:
+        return None
+    fingerprint = request_fingerprint(request.method, signed_path(request.environ),
+                                      request.get_data(cache=True), request.headers.get("Authorization"))
+    s = db.session()
+    record = s.scalar(select(IdempotencyRecord).where(IdempotencyRecord.kiosk_id == g.kiosk_id,
+                                                      IdempotencyRecord.key == key))
+    s.commit()
+    if record is None or record.state != "done" or record.request_hash != fingerprint:
+        return None
+    return _replay(record)
 
 
 def _claim(s: Session, state, kiosk_id: str, key: str, fingerprint: str,

@@ -20,6 +20,7 @@ import json
 import os
 import threading
 import time
+import typing
 import uuid
 from dataclasses import dataclass
 
@@ -308,6 +309,11 @@ def _seeded_template() -> str:
         return _template["path"]
 
 
+#: when set (by the test suite's PostgreSQL run), every test server gets a fresh
+#: database from it instead of a copy of the seeded SQLite template
+database_factory: "typing.Callable[[], str] | None" = None
+
+
 def start(jurisdiction: str = "hubei", **overrides) -> TestServer:
     """A test-mode back office of ``jurisdiction`` on loopback, demo data seeded.
 
@@ -321,6 +327,8 @@ def start(jurisdiction: str = "hubei", **overrides) -> TestServer:
     from .server import EmbeddedBackOffice
 
     folder = None
+    if "db_url" not in overrides and database_factory is not None:
+        overrides["db_url"] = database_factory()
     if "db_url" not in overrides:
         folder = tempfile.TemporaryDirectory(prefix="ssc-backoffice-test-")
         path = os.path.join(folder.name, "bo.sqlite3")

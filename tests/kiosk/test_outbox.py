@@ -385,9 +385,6 @@ def test_an_expired_token_after_the_effect_still_gets_the_stored_answer(tmp_path
     with Outbox(tmp_path / "j.sqlite3") as outbox:
         report = outbox.replay(direct)
         record = outbox.journal.get(a.id)
-        if record.error_code == "SESSION_EXPIRED":
-            pytest.xfail("the back office checks the Bearer token before the idempotency "
-                         "lookup; docs/outbox.md asks for the lookup first")
         assert report.delivered == [pending.reference]
         assert record.outcome == "ok" and record.steps[-1]["stored_answer"] is True
     assert losses_of(backoffice, "D51000005") == 1
