@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import threading
 
 import numpy as np
@@ -94,6 +95,15 @@ class TransitionLog:
         return set(cls.TRANSITIONS) - self.walked(cls.NAME)
 
 
+def make_readers():
+    """The in-process reader, or with ``SSC_TEST_CARD=pcsc`` a vpcd reader behind a real pcscd."""
+    if os.environ.get("SSC_TEST_CARD") == "pcsc":
+        from tests.support.vpcd_readers import VpcdReaders
+
+        return VpcdReaders()
+    return EmulatedReaders()
+
+
 class Kiosk:
     """One kiosk of ``jurisdiction`` against its own reference back office."""
 
@@ -110,7 +120,7 @@ class Kiosk:
         self.pack = load_pack(jurisdiction)
         self.journal = Journal(":memory:", kiosk_id=DEMO_KIOSK_ID)
         self.outbox = Outbox(self.journal) if with_outbox else None
-        self.readers = EmulatedReaders()
+        self.readers = make_readers()
         self.reader = self.readers.readers()[0]
         self.softcard: SoftCard | None = None
 
@@ -156,6 +166,8 @@ class Kiosk:
         return [r for r in rows if service is None or r.service == service]
 
     def close(self) -> None:
+        if hasattr(self.readers, "close"):
+            self.readers.close()
         self.client.close()
         if self.outbox is not None:
             self.outbox.close()
