@@ -23,7 +23,8 @@ from typing import Any
 from kiosk.errors import CardNotFound
 
 from .common import (CARD_HOLDER_ROWS, ENTER_IDENTITY, ENTER_PIN, ENTER_SMS_CODE, IDENTIFIED,
-                     IDENTITY_REFUSED, PIN_BLOCKED, IdentityStep, PinStep, ServiceWorkflow)
+                     IDENTITY_REFUSED, PIN_BLOCKED, IdentityStep, PinStep, ServiceWorkflow,
+                     card_ids)
 
 STATUS_SHOWN = "StatusShown"
 
@@ -53,10 +54,8 @@ class CardStatusQuery(PinStep, IdentityStep, ServiceWorkflow):
         ``card_info`` (read with authentication); without: neither."""
         if (card is None) != (card_info is None):
             raise ValueError("give both card and card_info, or neither")
-        holder = getattr(card_info, "holder", None)
         super().__init__(client, pack, any_of=("card_status", "progress"),
-                         card_no=card_info.card.card_no if card_info else None,
-                         ssn=holder.ssn if holder else None, **kw)
+                         **card_ids(card_info), **kw)
         self.card = card
         self.card_info = card_info
         self._ssn: str | None = None

@@ -41,8 +41,9 @@ Two step mixins hold the steps several services share:
   phone on file, typed here) or face (JPEG bytes), for the holder of the
   card in the reader (:data:`CHOOSE_IDENTITY_CHECK`) or for a person who
   types an ID number and a name (:data:`ENTER_IDENTITY`) →
-  :meth:`IdentityStep._identity_verified`. The PIN reset and unblock spell
-  their rows out (they go on to the card, not to :data:`IDENTIFIED`).
+  :meth:`IdentityStep._identity_verified`. The PIN reset and unblock take its
+  rows from :func:`holder_identity_rows` (they go on to the card, not to
+  :data:`IDENTIFIED`) and share :class:`HolderPinService`.
 """
 
 from __future__ import annotations
@@ -81,6 +82,28 @@ DEFAULT_CODES = {PIN_BLOCKED: "PIN_BLOCKED", IDENTITY_REFUSED: "IDENTITY_NOT_VER
 #: identity methods of ``POST /v1/sessions`` without the card's PIN
 IDENTITY_METHODS = ("sms", "face")
 
+
+def holder_identity_rows(verified: str) -> dict[tuple[str, str], str]:
+    """The holder of the card in the reader shows who they are by SMS code or face
+    (:data:`CHOOSE_IDENTITY_CHECK`), then ``verified``."""
+    return {
+        (CHOOSE_IDENTITY_CHECK, "sms_sent"): ENTER_SMS_CODE,
+        (CHOOSE_IDENTITY_CHECK, "face_chosen"): SHOW_FACE,
+        (CHOOSE_IDENTITY_CHECK, "identity_invalid"): IDENTITY_REFUSED,
+        (CHOOSE_IDENTITY_CHECK, "identity_not_verified"): IDENTITY_REFUSED,
+        (CHOOSE_IDENTITY_CHECK, "too_many_attempts"): IDENTITY_REFUSED,
+        (ENTER_SMS_CODE, "code_wrong"): ENTER_SMS_CODE,
+        (ENTER_SMS_CODE, "sms_sent"): ENTER_SMS_CODE,
+        (ENTER_SMS_CODE, "too_many_attempts"): IDENTITY_REFUSED,
+        (ENTER_SMS_CODE, "other_method"): CHOOSE_IDENTITY_CHECK,
+        (ENTER_SMS_CODE, "identity_verified"): verified,
+        (SHOW_FACE, "face_refused"): SHOW_FACE,
+        (SHOW_FACE, "too_many_attempts"): IDENTITY_REFUSED,
+        (SHOW_FACE, "other_method"): CHOOSE_IDENTITY_CHECK,
+        (SHOW_FACE, "identity_verified"): verified,
+    }
+
+
 #: identifying the holder of the card in the reader, then :data:`IDENTIFIED` (a session is
 #: open; the workflow reads what it needs): card + PIN where the pack uses the PIN, card +
 #: SMS code or face where it does not (Hainan 第14条 暂不启用一卡通应用密码)
@@ -88,25 +111,19 @@ CARD_HOLDER_ROWS = {
     (ENTER_PIN, "pin_wrong"): ENTER_PIN,
     (ENTER_PIN, "pin_blocked"): PIN_BLOCKED,
     (ENTER_PIN, "pin_verified"): IDENTIFIED,
-    (CHOOSE_IDENTITY_CHECK, "sms_sent"): ENTER_SMS_CODE,
-    (CHOOSE_IDENTITY_CHECK, "face_chosen"): SHOW_FACE,
-    (CHOOSE_IDENTITY_CHECK, "identity_invalid"): IDENTITY_REFUSED,
-    (CHOOSE_IDENTITY_CHECK, "identity_not_verified"): IDENTITY_REFUSED,
-    (CHOOSE_IDENTITY_CHECK, "too_many_attempts"): IDENTITY_REFUSED,
-    (ENTER_SMS_CODE, "code_wrong"): ENTER_SMS_CODE,
-    (ENTER_SMS_CODE, "sms_sent"): ENTER_SMS_CODE,
-    (ENTER_SMS_CODE, "too_many_attempts"): IDENTITY_REFUSED,
-    (ENTER_SMS_CODE, "other_method"): CHOOSE_IDENTITY_CHECK,
-    (ENTER_SMS_CODE, "identity_verified"): IDENTIFIED,
-    (SHOW_FACE, "face_refused"): SHOW_FACE,
-    (SHOW_FACE, "too_many_attempts"): IDENTITY_REFUSED,
-    (SHOW_FACE, "other_method"): CHOOSE_IDENTITY_CHECK,
-    (SHOW_FACE, "identity_verified"): IDENTIFIED,
+    **holder_identity_rows(IDENTIFIED),
 }
 
 
 def china_today() -> dt.date:
     return dt.datetime.now(CHINA).date()
+
+
+def card_ids(card_info: Any) -> dict[str, str | None]:
+    """The journal's ids of a card read (``card_no``, the holder's ``ssn`` if read)."""
+    holder = getattr(card_info, "holder", None)
+    return {"card_no": card_info.card.card_no if card_info else None,
+            "ssn": holder.ssn if holder else None}
 
 
 # --- the rule pack's gate -------------------------------------------------------------------
@@ -284,6 +301,17 @@ class ServiceWorkflow(Workflow):
             return result
         return self.client.perform(call)
 
+    def _went_pending(self, result: Any, *, journal: Mapping[str, Any] | None = None,
+                      **info: Any) -> bool:
+        """True (journalled, ``pending`` fired) when ``result`` of :meth:`_send` is a
+        ``PendingOutcome``; ``journal``: more for the step, ``info``: more for the state."""
+        if getattr(result, "pending", False) is not True:
+            return False
+        self._step("pending", reference=result.reference, **(journal or {}))
+        self._go("pending", reference=result.reference, reason=result.reason,
+                 how_to_check=result.how_to_check, **info)
+        return True
+
     def _session_opened(self) -> bool:
         """Call right after a session was opened: False (and the session ended) if we ended."""
         with self._lock:
@@ -351,6 +379,37 @@ class ServiceWorkflow(Workflow):
             else:
                 self.fire("failed", error=exc, code=type(exc).__name__)
 
+    # --- the card's PIN -------------------------------------------------------------------------
+    def _verify_pin_on_card(self, pin: Pin, state: str) -> bool:
+        """VERIFY ``pin`` on ``self.card`` in ``state`` (the PIN wiped whatever happens):
+        True when verified; a wrong PIN fires ``pin_wrong`` (``pin_blocked`` at no tries
+        left), a blocked one ``pin_blocked``, another error ends the workflow."""
+        try:
+            expected = self._expect(state)
+        finally:
+            if self.state != state:
+                pin.wipe()
+        if not expected:
+            return False
+        try:
+            try:
+                self.card.verify_pin(pin)
+            finally:
+                pin.wipe()
+        except WrongPin as e:
+            self._step("pin_wrong", tries_left=e.tries_left)
+            self._go("pin_blocked" if e.tries_left == 0 else "pin_wrong", tries_left=e.tries_left)
+            return False
+        except PinBlocked as e:
+            self._step("pin_blocked")
+            self._go("pin_blocked", error=e, code=e.code)
+            return False
+        except KioskError as e:
+            self._end_with(e)
+            return False
+        self._step("pin_verified")
+        return True
+
     # --- cleanup -------------------------------------------------------------------------------
     def wipe(self) -> None:
         """Wipe the secrets this workflow holds (PINs); safe to call more than once."""
@@ -401,40 +460,14 @@ class PinStep:
             self.state = ENTER_PIN
             self.info = {"max_tries": self.pack.value("pin_max_tries")}
             return
-        self._ssn, self._name = holder_of(self.card_info)
-        self._sms_session = None
-        self._can_choose_method = True
+        self._with_card_holder(*holder_of(self.card_info))
         self.state = CHOOSE_IDENTITY_CHECK
         self.info = {"methods": IDENTITY_METHODS, "pin_in_use": False,
                      "article": rule_article(self.pack, "pin_in_use")}
 
     def enter_pin(self: Any, pin: Pin) -> None:
         """The citizen's current PIN, checked by the card (wiped whatever happens)."""
-        try:
-            expected = self._expect(ENTER_PIN)
-        finally:
-            if self.state != ENTER_PIN:
-                pin.wipe()
-        if not expected:
-            return
-        try:
-            try:
-                self.card.verify_pin(pin)
-            finally:
-                pin.wipe()
-        except WrongPin as e:
-            self._step("pin_wrong", tries_left=e.tries_left)
-            self._go("pin_blocked" if e.tries_left == 0 else "pin_wrong", tries_left=e.tries_left)
-            return
-        except PinBlocked as e:
-            self._step("pin_blocked")
-            self._go("pin_blocked", error=e, code=e.code)
-            return
-        except KioskError as e:
-            self._end_with(e)
-            return
-        self._step("pin_verified")
-        if self.finished:
+        if not self._verify_pin_on_card(pin, ENTER_PIN) or self.finished:
             return
         try:
             self.client.open_session_card(self.card_info.card_auth_id)
@@ -474,6 +507,12 @@ class IdentityStep:
     _ssn: str | None
     _name: str | None
     _sms_session: Any
+
+    def _with_card_holder(self, ssn: str, name: str) -> None:
+        """Identity for the holder of the card in the reader (who may choose the method)."""
+        self._ssn, self._name = ssn, name
+        self._sms_session = None
+        self._can_choose_method = True
 
     # -- without the card: who
     def enter_identity(self: Any, ssn: str, name: str) -> None:
@@ -527,8 +566,7 @@ class IdentityStep:
             self._identity_refused(e)
             return
         except TooManyAttempts as e:
-            self._step("too_many_attempts", scope=e.details.get("scope"))
-            self._go("too_many_attempts", **describe_error(e))
+            self._too_many_attempts(e)
             return
         except KioskError as e:
             self._end_with(e)
@@ -558,8 +596,7 @@ class IdentityStep:
             self._go("code_wrong", reason="wrong_code", attempts_left=left)
             return
         except TooManyAttempts as e:
-            self._step("too_many_attempts", scope=e.details.get("scope"))
-            self._go("too_many_attempts", **describe_error(e))
+            self._too_many_attempts(e)
             return
         except SessionExpired as e:
             self._go("code_wrong", reason=e.details.get("reason") or "code_expired")
@@ -590,8 +627,7 @@ class IdentityStep:
             self._go("face_refused", reason=e.reason or "bad_image")
             return
         except TooManyAttempts as e:
-            self._step("too_many_attempts", scope=e.details.get("scope"))
-            self._go("too_many_attempts", **describe_error(e))
+            self._too_many_attempts(e)
             return
         except KioskError as e:
             self._end_with(e)
@@ -599,6 +635,10 @@ class IdentityStep:
         self._verified("face")
 
     # -- common
+    def _too_many_attempts(self: Any, e: TooManyAttempts) -> None:
+        self._step("too_many_attempts", scope=e.details.get("scope"))
+        self._go("too_many_attempts", **describe_error(e))
+
     def _identity_refused(self: Any, e: IdentityNotVerified) -> None:
         """The back office does not know this number with this name."""
         # typed by the citizen: back to EnterIdentity; the card's own holder unknown:
@@ -622,6 +662,36 @@ class IdentityStep:
         raise NotImplementedError
 
 
+# --- PIN reset and unblock: the card's holder without the PIN, then the HSM -------------------
+
+class HolderPinService(IdentityStep, ServiceWorkflow):
+    """The holder of the card in the reader shows who they are by SMS or face
+    (:func:`holder_identity_rows`), then the back office's HSM authorises a PIN
+    command on the card (:meth:`_authorize_pin`).
+
+    ``card``: the :class:`~devices.card.ssc.SscCard` in the reader (selected and
+    authenticated); ``card_info``: what :func:`~devices.card.ssc.read_card_info`
+    read with authentication (holder, ``card_auth_id``).
+    """
+
+    INITIAL = CHOOSE_IDENTITY_CHECK
+    #: the pack's value naming the identity methods this service requires
+    REQUIRES: ClassVar[str]
+
+    def __init__(self, card: Any, card_info: Any, client: Any, pack: Any, **kw: Any):
+        ssn, name = holder_of(card_info)
+        super().__init__(client, pack, card_no=card_info.card.card_no, ssn=ssn, **kw)
+        self.card = card
+        self.card_info = card_info
+        self._with_card_holder(ssn, name)
+        self.info = {"methods": IDENTITY_METHODS,
+                     "requires": tuple(pack.value(self.REQUIRES))}
+
+    def _authorize_pin(self, operation: str, challenge: bytes) -> bytes:
+        """The HSM's answer to the card's challenge for ``operation`` (the card's MAC4)."""
+        return self.client.pin_authorization(operation, self.card_info.card_auth_id, challenge)
+
+
 def holder_of(card_info: Any) -> tuple[str, str]:
     """The holder's ID number and name from a card read with authentication."""
     holder = getattr(card_info, "holder", None)
@@ -632,9 +702,9 @@ def holder_of(card_info: Any) -> tuple[str, str]:
 
 __all__ = [
     "CARD_HOLDER_ROWS", "CHINA", "CHOOSE_IDENTITY_CHECK", "ENTER_IDENTITY", "ENTER_PIN",
-    "ENTER_SMS_CODE", "IDENTIFIED", "IDENTITY_METHODS", "IDENTITY_REFUSED", "IdentityStep",
-    "PIN_BLOCKED", "PinStep", "REFUSED", "SHOW_FACE", "ServiceWorkflow", "china_today",
-    "describe_error",
-    "holder_of", "is_refusal", "not_offered_error", "refusal", "require_offered",
+    "ENTER_SMS_CODE", "HolderPinService", "IDENTIFIED", "IDENTITY_METHODS", "IDENTITY_REFUSED",
+    "IdentityStep", "PIN_BLOCKED", "PinStep", "REFUSED", "SHOW_FACE", "ServiceWorkflow",
+    "card_ids", "china_today", "describe_error",
+    "holder_identity_rows", "holder_of", "is_refusal", "not_offered_error", "refusal", "require_offered",
     "rule_article",
 ]

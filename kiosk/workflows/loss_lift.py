@@ -22,7 +22,8 @@ from kiosk.backoffice_client import lift_loss_call
 from kiosk.errors import CardNotLost, FormalLossNotLiftable, KioskError
 
 from .common import (CARD_HOLDER_ROWS, ENTER_PIN, IDENTIFIED, IDENTITY_REFUSED, PIN_BLOCKED,
-                     IdentityStep, PinStep, ServiceWorkflow, not_offered_error, refusal)
+                     IdentityStep, PinStep, ServiceWorkflow, card_ids, not_offered_error,
+                     refusal)
 
 CONFIRM_LIFT = "ConfirmLift"
 LOSS_LIFTED = "LossLifted"
@@ -48,9 +49,7 @@ class LossLift(PinStep, IdentityStep, ServiceWorkflow):
     def __init__(self, card: Any, card_info: Any, client: Any, pack: Any, **kw: Any):
         """``card``: the :class:`~devices.card.ssc.SscCard` in the reader; ``card_info``:
         what :func:`~devices.card.ssc.read_card_info` read with authentication."""
-        holder = getattr(card_info, "holder", None)
-        super().__init__(client, pack, card_no=card_info.card.card_no,
-                         ssn=holder.ssn if holder else None, **kw)
+        super().__init__(client, pack, **card_ids(card_info), **kw)
         self.card = card
         self.card_info = card_info
         self._begin_holder_check()
@@ -85,10 +84,7 @@ class LossLift(PinStep, IdentityStep, ServiceWorkflow):
         except KioskError as e:
             self._end_with(e)
             return
-        if getattr(result, "pending", False) is True:
-            self._step("pending", reference=result.reference)
-            self._go("pending", reference=result.reference, reason=result.reason,
-                     how_to_check=result.how_to_check)
+        if self._went_pending(result):
             return
         self._step("lifted", status=result.status)
         self._go("lifted", status=result.status, card_no=result.card_no_masked)

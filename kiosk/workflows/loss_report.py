@@ -184,10 +184,8 @@ class LossReport(IdentityStep, ServiceWorkflow):
         except KioskError as e:
             self._end_with(e)
             return
-        if getattr(result, "pending", False) is True:
-            self._step("pending", reference=result.reference, kind=self.kind)
-            self._go("pending", reference=result.reference, reason=result.reason,
-                     how_to_check=result.how_to_check, kind=self.kind, duration=self.duration)
+        if self._went_pending(result, journal={"kind": self.kind}, kind=self.kind,
+                              duration=self.duration):
             return
         self._step("reported", status=result.status, kind=self.kind, duration=self.duration)
         loss = result.loss

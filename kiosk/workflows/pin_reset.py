@@ -26,8 +26,7 @@ from typing import Any
 from kiosk.errors import CardProtocolError, KioskError
 from kiosk.pin import Pin
 
-from .common import (CHOOSE_IDENTITY_CHECK, ENTER_SMS_CODE, IDENTITY_METHODS, IDENTITY_REFUSED,
-                     SHOW_FACE, IdentityStep, ServiceWorkflow, holder_of)
+from .common import IDENTITY_REFUSED, HolderPinService, holder_identity_rows
 from .pin_change import PinChange
 
 RESETTING_PIN = "ResettingPin"
@@ -36,26 +35,17 @@ CONFIRM_NEW_PIN = "ConfirmNewPin"
 NEW_PIN_SET = "NewPinSet"
 
 
-class PinReset(IdentityStep, ServiceWorkflow):
+class PinReset(HolderPinService):
+    """``card``: the :class:`~devices.card.ssc.SscCard` in the reader (selected and
+    authenticated); ``card_info``: what :func:`~devices.card.ssc.read_card_info`
+    read with authentication (holder, ``card_auth_id``)."""
+
     NAME = "pin_reset"
     SERVICE = "pin_reset"
-    INITIAL = CHOOSE_IDENTITY_CHECK
+    REQUIRES = "pin_reset_requires"
     TRANSITIONS = {
         # who: the card's holder, by SMS or face
-        (CHOOSE_IDENTITY_CHECK, "sms_sent"): ENTER_SMS_CODE,
-        (CHOOSE_IDENTITY_CHECK, "face_chosen"): SHOW_FACE,
-        (CHOOSE_IDENTITY_CHECK, "identity_invalid"): IDENTITY_REFUSED,
-        (CHOOSE_IDENTITY_CHECK, "identity_not_verified"): IDENTITY_REFUSED,
-        (CHOOSE_IDENTITY_CHECK, "too_many_attempts"): IDENTITY_REFUSED,
-        (ENTER_SMS_CODE, "code_wrong"): ENTER_SMS_CODE,
-        (ENTER_SMS_CODE, "sms_sent"): ENTER_SMS_CODE,
-        (ENTER_SMS_CODE, "too_many_attempts"): IDENTITY_REFUSED,
-        (ENTER_SMS_CODE, "other_method"): CHOOSE_IDENTITY_CHECK,
-        (ENTER_SMS_CODE, "identity_verified"): RESETTING_PIN,
-        (SHOW_FACE, "face_refused"): SHOW_FACE,
-        (SHOW_FACE, "too_many_attempts"): IDENTITY_REFUSED,
-        (SHOW_FACE, "other_method"): CHOOSE_IDENTITY_CHECK,
-        (SHOW_FACE, "identity_verified"): RESETTING_PIN,
+        **holder_identity_rows(RESETTING_PIN),
         # the back office authorises, the card resets to 123456
         (RESETTING_PIN, "pin_reset"): ENTER_NEW_PIN,
         # the new PIN at once (PinChange after_reset)
@@ -67,28 +57,13 @@ class PinReset(IdentityStep, ServiceWorkflow):
     FINAL = frozenset({NEW_PIN_SET, IDENTITY_REFUSED})
 
     def __init__(self, card: Any, card_info: Any, client: Any, pack: Any, **kw: Any):
-        """``card``: the :class:`~devices.card.ssc.SscCard` in the reader (selected and
-        authenticated); ``card_info``: what :func:`~devices.card.ssc.read_card_info`
-        read with authentication (holder, ``card_auth_id``)."""
-        ssn, name = holder_of(card_info)
-        super().__init__(client, pack, card_no=card_info.card.card_no, ssn=ssn, **kw)
-        self.card = card
-        self.card_info = card_info
-        self._ssn, self._name = ssn, name
-        self._sms_session = None
-        self._can_choose_method = True
+        super().__init__(card, card_info, client, pack, **kw)
         self._change: PinChange | None = None
-        self.info = {"methods": IDENTITY_METHODS,
-                     "requires": tuple(pack.value("pin_reset_requires"))}
 
     # --- after the identity check: authorise and RESET -------------------------------
     def _identity_verified(self, method: str) -> None:
-        def authorize(operation: str, challenge: bytes) -> bytes:
-            return self.client.pin_authorization(operation, self.card_info.card_auth_id,
-                                                 challenge)
-
         try:
-            self.card.reset_pin(authorize)
+            self.card.reset_pin(self._authorize_pin)
         except KioskError as e:
             self._end_with(e)
             return

@@ -25,8 +25,8 @@ from kiosk.backoffice_client import update_profile_call
 from kiosk.errors import KeyFieldChangeRequiresRenewal, KioskError, ValidationFailed
 
 from .common import (CARD_HOLDER_ROWS, ENTER_PIN, IDENTIFIED, IDENTITY_REFUSED, PIN_BLOCKED,
-                     IdentityStep, PinStep, ServiceWorkflow, describe_error, not_offered_error,
-                     refusal, rule_article)
+                     IdentityStep, PinStep, ServiceWorkflow, card_ids, describe_error,
+                     not_offered_error, refusal, rule_article)
 
 EDIT_PROFILE = "EditProfile"
 CONFIRM_CHANGES = "ConfirmChanges"
@@ -68,9 +68,7 @@ class ProfileChange(PinStep, IdentityStep, ServiceWorkflow):
 
     def __init__(self, card: Any, card_info: Any, client: Any, pack: Any, **kw: Any):
         """``card`` and ``card_info`` as for :class:`~kiosk.workflows.loss_lift.LossLift`."""
-        holder = getattr(card_info, "holder", None)
-        super().__init__(client, pack, card_no=card_info.card.card_no,
-                         ssn=holder.ssn if holder else None, **kw)
+        super().__init__(client, pack, **card_ids(card_info), **kw)
         self.card = card
         self.card_info = card_info
         self.key_fields = tuple(dict.fromkeys(list(pack.value("key_fields"))
@@ -148,10 +146,7 @@ class ProfileChange(PinStep, IdentityStep, ServiceWorkflow):
             self._end_with(e)
             return
         fields = sorted(self.changes)
-        if getattr(result, "pending", False) is True:
-            self._step("pending", reference=result.reference, fields=fields)
-            self._go("pending", reference=result.reference, reason=result.reason,
-                     how_to_check=result.how_to_check, fields=fields)
+        if self._went_pending(result, journal={"fields": fields}, fields=fields):
             return
         self.profile = result
         self._step("changed", fields=fields)

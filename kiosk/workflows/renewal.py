@@ -31,8 +31,8 @@ from kiosk.errors import (CardAlreadyLost, CardCancelled, CardReplaced, KioskErr
                           RenewalAlreadyInProgress, ValidationFailed)
 
 from .common import (CARD_HOLDER_ROWS, ENTER_PIN, IDENTIFIED, IDENTITY_REFUSED, PIN_BLOCKED,
-                     IdentityStep, PinStep, ServiceWorkflow, describe_error, refusal,
-                     rule_article)
+                     IdentityStep, PinStep, ServiceWorkflow, card_ids, describe_error,
+                     refusal, rule_article)
 
 CHOOSE_REASON = "ChooseReason"
 TAKE_PHOTO = "TakePhoto"
@@ -80,9 +80,7 @@ class Renewal(PinStep, IdentityStep, ServiceWorkflow):
     def __init__(self, card: Any, card_info: Any, client: Any, pack: Any, **kw: Any):
         """``card`` and ``card_info`` as for :class:`~kiosk.workflows.loss_lift.LossLift`;
         the holder's birth date (``card_info.holder``) decides the photo exemption."""
-        holder = getattr(card_info, "holder", None)
-        super().__init__(client, pack, card_no=card_info.card.card_no,
-                         ssn=holder.ssn if holder else None, **kw)
+        super().__init__(client, pack, **card_ids(card_info), **kw)
         self.card = card
         self.card_info = card_info
         self.reasons: tuple[str, ...] = tuple(pack.value("renewal_reasons_at_kiosk"))
@@ -223,10 +221,7 @@ class Renewal(PinStep, IdentityStep, ServiceWorkflow):
         except KioskError as e:
             self._end_with(e)
             return
-        if getattr(result, "pending", False) is True:
-            self._step("pending", reference=result.reference)
-            self._go("pending", reference=result.reference, reason=result.reason,
-                     how_to_check=result.how_to_check)
+        if self._went_pending(result):
             return
         self._step("applied", application_id=result.application_id)
         self._go("applied", application_id=result.application_id, kind=result.kind,
