@@ -23,26 +23,15 @@ Every check returns the cleaned value or raises ``VALIDATION_FAILED`` with
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
+
+# the rules themselves are the kiosk core's (one place; matched whole here, ``fullmatch``)
+from kiosk.validation import DAY_RE as _DAY_RE
+from kiosk.validation import ETHNICITY_RE as _ETHNICITY_RE
+from kiosk.validation import GENDERS, LONG_TERM, MAX_ADDRESS_LENGTH, refused_character
+from kiosk.validation import MOBILE_RE as PHONE_RE
+from kiosk.validation import NATIONALITY_RE as _NATIONALITY_RE
 
 from .errors import validation_failed
-
-MAX_ADDRESS_LENGTH = 200
-LONG_TERM = "长期"
-PHONE_RE = re.compile(r"1[3-9][0-9]{9}")
-_DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_ETHNICITY_RE = re.compile(r"0[1-9]|[1-4][0-9]|5[0-6]|97|98")
-_NATIONALITY_RE = re.compile(r"[A-Z]{3}")
-GENDERS = ("1", "2", "9")
-_REFUSED_CATEGORIES = {"Cc": "control_character", "Cf": "unsupported_character",
-                       "Co": "unsupported_character", "Cs": "unsupported_character",
-                       "Zl": "control_character", "Zp": "control_character"}
-
-
-def _cjk_plane(cp: int) -> bool:
-    """CJK ideographs outside the BMP (Extensions B-I and compatibility, planes 2 and 3)."""
-    return 0x20000 <= cp <= 0x3FFFF
 
 
 def _string(field: str, value) -> str:
@@ -70,14 +59,11 @@ def address(value, field: str = "address", *, nullable: bool = False) -> str | N
     if len(value) > MAX_ADDRESS_LENGTH:
         raise validation_failed(field, "too_long",
                                 f"an address has at most {MAX_ADDRESS_LENGTH} characters")
-    for ch in value:
-        category = unicodedata.category(ch)
-        reason = _REFUSED_CATEGORIES.get(category)
-        if reason is None and category == "Cn" and not _cjk_plane(ord(ch)):
-            reason = "unsupported_character"
-        if reason:
-            raise validation_failed(field, reason, f"the address holds a character that "
-                                    f"cannot be stored (U+{ord(ch):04X})")
+    refused = refused_character(value)
+    if refused:
+        ch, reason = refused
+        raise validation_failed(field, reason, f"the address holds a character that "
+                                f"cannot be stored (U+{ord(ch):04X})")
     return value
 
 

@@ -50,9 +50,9 @@ MAX_NAME_LENGTH = 50
 LONG_TERM = "长期"
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
 SMS_CODE_RE = re.compile(r"^\d{4,8}$", re.ASCII)
-_DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
-_ETHNICITY_RE = re.compile(r"^(?:0[1-9]|[1-4]\d|5[0-6]|97|98)$", re.ASCII)
-_NATIONALITY_RE = re.compile(r"^[A-Z]{3}$", re.ASCII)
+DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+ETHNICITY_RE = re.compile(r"^(?:0[1-9]|[1-4]\d|5[0-6]|97|98)$", re.ASCII)
+NATIONALITY_RE = re.compile(r"^[A-Z]{3}$", re.ASCII)
 GENDERS = ("1", "2", "9")
 #: the middle dots of transliterated names (阿卜杜热合曼·买买提吐尔逊), read as one
 NAME_DOTS = "·•・‧．∙⋅"
@@ -106,15 +106,22 @@ def normalize_id_number(value: str) -> str:
     return value.strip().upper()
 
 
-def _text_problem(value: str) -> str | None:
+def refused_character(value: str) -> tuple[str, str] | None:
+    """The first character of ``value`` that cannot be stored, with the reason: control,
+    format, private-use, surrogate, separator, or unassigned outside the CJK planes 2 and 3."""
     for ch in value:
         category = unicodedata.category(ch)
         reason = _REFUSED_CATEGORIES.get(category)
         if reason is None and category == "Cn" and not _cjk_plane(ord(ch)):
             reason = "unsupported_character"
         if reason:
-            return reason
+            return ch, reason
     return None
+
+
+def _text_problem(value: str) -> str | None:
+    refused = refused_character(value)
+    return refused[1] if refused else None
 
 
 def address_problem(value: Any, *, max_length: int = MAX_ADDRESS_LENGTH) -> str | None:
@@ -161,7 +168,7 @@ def clean_address(value: str) -> str:
 
 def parse_day(value: Any) -> dt.date | None:
     """``YYYY-MM-DD`` -> the day, or None when it is not one."""
-    if not isinstance(value, str) or not _DAY_RE.match(value.strip()):
+    if not isinstance(value, str) or not DAY_RE.match(value.strip()):
         return None
     try:
         return dt.date.fromisoformat(value.strip())
@@ -170,7 +177,7 @@ def parse_day(value: Any) -> dt.date | None:
 
 
 def day_problem(value: Any) -> str | None:
-    if not isinstance(value, str) or not _DAY_RE.match(value.strip()):
+    if not isinstance(value, str) or not DAY_RE.match(value.strip()):
         return "bad_format"
     return None if parse_day(value) is not None else "bad_date"
 
@@ -187,11 +194,11 @@ def id_valid_until_problem(value: Any, today: dt.date | None = None) -> str | No
 
 
 def ethnicity_problem(value: Any) -> str | None:
-    return None if isinstance(value, str) and _ETHNICITY_RE.match(value) else "bad_format"
+    return None if isinstance(value, str) and ETHNICITY_RE.match(value) else "bad_format"
 
 
 def nationality_problem(value: Any) -> str | None:
-    return None if isinstance(value, str) and _NATIONALITY_RE.match(value) else "bad_format"
+    return None if isinstance(value, str) and NATIONALITY_RE.match(value) else "bad_format"
 
 
 def gender_problem(value: Any) -> str | None:
