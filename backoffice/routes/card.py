@@ -48,6 +48,19 @@ def citizen_card(c: Citizen) -> Card | None:
     return card if card is not None else current_card(db.session(), c.person.id)
 
 
+def _my_card_locked():
+    """For a change of the citizen's card: the citizen, the db session, now (to the second),
+    the card (locked; refused if void) and its loss brought up to date."""
+    c = current()
+    s = db.session()
+    t = now().replace(microsecond=0)
+    card = citizen_card(c)
+    if card is not None:
+        db.lock(card)
+    card = refuse_void(card)
+    return c, s, t, card, refresh(s, card, t)
+
+
 @bp.get("/v1/me/card")
 @citizen
 def get_card():
@@ -76,14 +89,7 @@ def report_loss():
     rules = state().rules
     duration = rules.check_loss_request(kind, duration)
 
-    c = current()
-    s = db.session()
-    t = now().replace(microsecond=0)
-    card = citizen_card(c)
-    if card is not None:
-        db.lock(card)
-    card = refuse_void(card)
-    loss = refresh(s, card, t)
+    c, s, t, card, loss = _my_card_locked()
     if replacement_applied(s, card):
         raise ApiError("CARD_REPLACED", "a replacement of this card was applied for",
                        details={"status": card.status, "reason": "replacement_applied"})
@@ -110,14 +116,7 @@ def report_loss():
 @idempotent
 def lift_loss():
     rules = state().rules
-    c = current()
-    s = db.session()
-    t = now().replace(microsecond=0)
-    card = citizen_card(c)
-    if card is not None:
-        db.lock(card)
-    card = refuse_void(card)
-    loss = refresh(s, card, t)
+    c, s, t, card, loss = _my_card_locked()
     if replacement_applied(s, card):
         raise ApiError("CARD_REPLACED", "a replacement of this card was applied for; the "
                        "loss can no longer be lifted",

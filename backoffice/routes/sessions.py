@@ -44,6 +44,7 @@ from kiosk import ssn as ssn_rules
 from .. import db, identity
 from ..app import now, state
 from ..auth import current_kiosk_id
+from ..cards import refuse_void
 from ..citizen import new_token, person_summary, presented_token, session_expired, token_hash
 from ..config import iso_utc
 from ..errors import ApiError, answer_with_effect, validation_failed
@@ -101,12 +102,7 @@ def _open_by_card(body: dict):
     card = s.scalar(select(Card).where(Card.card_no == auth.card_no))
     if card is None or (card.card_id_code or "").upper() != auth.card_id_code.upper():
         raise ApiError("CARD_NOT_FOUND", "this card is not on record here")
-    if card.status == "cancelled":
-        raise ApiError("CARD_CANCELLED", "this card was cancelled",
-                       details={"status": card.status})
-    if card.status == "replaced":
-        raise ApiError("CARD_REPLACED", "this card was replaced by a new one",
-                       details={"status": card.status})
+    refuse_void(card)       # CARD_CANCELLED / CARD_REPLACED
     person = s.get(Person, card.person_id)
     return _verified_session(person, "card", card=card, card_auth_id=auth.id)
 
