@@ -48,11 +48,11 @@ from .errors import KioskError
 MAX_ADDRESS_LENGTH = 200
 MAX_NAME_LENGTH = 50
 LONG_TERM = "长期"
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
-SMS_CODE_RE = re.compile(r"^\d{4,8}$", re.ASCII)
-DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
-ETHNICITY_RE = re.compile(r"^(?:0[1-9]|[1-4]\d|5[0-6]|97|98)$", re.ASCII)
-NATIONALITY_RE = re.compile(r"^[A-Z]{3}$", re.ASCII)
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}\Z", re.ASCII)
+SMS_CODE_RE = re.compile(r"^\d{4,8}\Z", re.ASCII)
+DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z", re.ASCII)
+ETHNICITY_RE = re.compile(r"^(?:0[1-9]|[1-4]\d|5[0-6]|97|98)\Z", re.ASCII)
+NATIONALITY_RE = re.compile(r"^[A-Z]{3}\Z", re.ASCII)
 GENDERS = ("1", "2", "9")
 #: the middle dots of transliterated names (阿卜杜热合曼·买买提吐尔逊), read as one
 NAME_DOTS = "·•・‧．∙⋅"

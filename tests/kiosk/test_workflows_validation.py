@@ -18,6 +18,7 @@ TODAY = dt.date(2025, 6, 1)
     ("12812345678", "bad_format"), ("1381234567", "bad_format"), ("138123456789", "bad_format"),
     ("+8613812345678", "bad_format"), ("138 1234 5678", "bad_format"),
     ("１３８１２３４５６７８", "bad_format"),            # full-width digits are not \d here
+    ("13812345678\n", "bad_format"),                   # `$` would let a trailing newline through
 ])
 def test_mobile(value, problem):
     assert v.mobile_problem(value) == problem
