@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import time
-import uuid
-
 import requests
 
-from backoffice.config import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
-from kiosk import signing
+from tests.support.demo_citizen import SignedKiosk
 
 KAT_CARD_ID = "420100D156000005A1B2C3D4E5F60718"
 KAT_R1 = "000102030405060708090A0B0C0D0E0F"
@@ -33,40 +28,12 @@ def kat_body(**changes) -> dict:
     return {k: v for k, v in body.items() if v is not None}
 
 
-class RawKiosk:
-    """Signed requests built by hand (to send exactly what a test wants)."""
+class RawKiosk(SignedKiosk):
+    """Signed requests built by hand (to send exactly what a test wants); a fresh
+    Idempotency-Key on every request unless told otherwise."""
 
-    def __init__(self, base_url: str, kiosk_id: str = DEMO_KIOSK_ID,
-                 secret: str = DEMO_KIOSK_SECRET):
-        self.base_url = base_url
-        self.kiosk_id = kiosk_id
-        self.secret = secret
-        self.http = requests.Session()
-        self.http.trust_env = False
-
-    def send(self, method: str, path: str, body: bytes | dict | None = None, *,
-             key: str | None | bool = True, timestamp: int | None = None,
-             signed_path: str | None = None, signed_body: bytes | None = None,
-             sign: bool = True, extra_headers: dict | None = None) -> requests.Response:
-        if isinstance(body, dict):
-            body = json.dumps(body).encode()
-        body = body or b""
-        headers = {"Content-Type": "application/json"}
-        if sign:
-            headers.update(signing.signed_headers(
-                self.kiosk_id, self.secret, method, signed_path or path,
-                body if signed_body is None else signed_body,
-                timestamp=int(time.time()) if timestamp is None else timestamp))
-        if key is True:
-            key = str(uuid.uuid4())
-        if key:
-            headers["Idempotency-Key"] = key
-        headers.update(extra_headers or {})
-        return self.http.request(method, self.base_url + path, data=body, headers=headers,
-                                 timeout=10)
-
-    def close(self):
-        self.http.close()
+    fresh_key_on_reads = True
+    timeout_s = 10.0
 
 
 def error_of(response: requests.Response) -> dict:

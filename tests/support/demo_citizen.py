@@ -80,7 +80,16 @@ def demo_cards() -> list[DemoCard]:
 
 
 class SignedKiosk:
-    """Signed requests as the demo kiosk (``send`` mirrors the tests' ``RawKiosk``)."""
+    """Signed requests built by hand, as a kiosk (the one sender of the tests and benches).
+
+    ``key=True`` adds a fresh Idempotency-Key (on writes only, unless
+    ``fresh_key_on_reads``); ``key=None``/``False`` sends none; a string is sent
+    as it is. ``timestamp``, ``signed_path``, ``signed_body`` and ``sign=False``
+    let a test send a wrong signature on purpose.
+    """
+
+    fresh_key_on_reads = False
+    timeout_s = 15.0
 
     def __init__(self, base_url: str, kiosk_id: str = DEMO_KIOSK_ID,
                  secret: str = DEMO_KIOSK_SECRET):
@@ -92,21 +101,26 @@ class SignedKiosk:
 
     def send(self, method: str, path: str, body: dict | bytes | None = None, *,
              key: str | bool | None = True, bearer: str | None = None,
-             extra_headers: dict | None = None, timeout: float = 15) -> requests.Response:
+             timestamp: int | None = None, signed_path: str | None = None,
+             signed_body: bytes | None = None, sign: bool = True,
+             extra_headers: dict | None = None, timeout: float | None = None) -> requests.Response:
         data = json.dumps(body).encode() if isinstance(body, dict) else (body or b"")
         headers = {"Content-Type": "application/json"}
-        headers.update(signing.signed_headers(self.kiosk_id, self.secret, method, path, data,
-                                              timestamp=int(time.time())))
+        if sign:
+            headers.update(signing.signed_headers(
+                self.kiosk_id, self.secret, method, signed_path or path,
+                data if signed_body is None else signed_body,
+                timestamp=int(time.time()) if timestamp is None else timestamp))
         if key is True:
-            key = str(uuid.uuid4()) if method.upper() in ("POST", "PUT", "PATCH", "DELETE") \
-                else None
+            writes = method.upper() in ("POST", "PUT", "PATCH", "DELETE")
+            key = str(uuid.uuid4()) if writes or self.fresh_key_on_reads else None
         if key:
             headers[signing.IDEMPOTENCY_KEY_HEADER] = key
         if bearer:
             headers["Authorization"] = f"Bearer {bearer}"
         headers.update(extra_headers or {})
         return self.http.request(method, self.base_url + path, data=data, headers=headers,
-                                 timeout=timeout)
+                                 timeout=self.timeout_s if timeout is None else timeout)
 
     def close(self) -> None:
         self.http.close()
