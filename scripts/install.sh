@@ -15,6 +15,7 @@ APT_PACKAGES=(
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libglib2.0-0
   python3 python3-venv python3-dev gcc
   postgresql
+  espeak-ng            # offline speech (ui/speech.py), Mandarin and English voices
 )
 
 as_root() {
