@@ -64,3 +64,7 @@ if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.install-stamp 2>/dev/null)" != "
   .venv/bin/python -m pip install -q -e '.[test]'
   echo "$stamp_src" > .venv/.install-stamp
 fi
+
+# The translations: locales/*.qm from the committed locales/*.ts, on every run
+# (it rebuilds only a .qm older than its .ts, so it costs nothing when current).
+.venv/bin/python scripts/build_translations.py --release --quiet

@@ -18,7 +18,7 @@ from devices.card.ssc import HsmStep
 from devices.card.transport import ReaderBackend
 
 from . import theme as themes
-from .controller import KioskController, UiSettings
+from .controller import KioskController, KioskServices, UiSettings
 from .main_window import DESIGN_SIZE, MainWindow, install_app_filters
 
 
@@ -33,26 +33,79 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
 
 def build_app(backend: ReaderBackend, watcher: CardWatcher, hsm_step: HsmStep | None, *,
               settings: UiSettings | None = None, theme: themes.Theme = themes.NORMAL,
+              services: KioskServices | None = None, speaker=None, language: str | None = None,
               start: bool = True) -> MainWindow:
     """Build the kiosk window and its controller; ``start`` subscribes to the watcher and starts it.
 
     ``hsm_step`` is the back office's card-authentication step
-    (``kiosk.backoffice_client.hsm_step(client)``). The returned window is not
-    shown yet (see :func:`show_kiosk`); ``window.controller`` is its controller;
-    closing the window (or :func:`teardown`) ends the session, stops the
-    watcher and the card thread, and removes the application-wide filters.
+    (``kiosk.backoffice_client.hsm_step(client)``); ``services`` the back office
+    client, the rule pack, the journal and the outbox (without them only the PIN
+    change is offered); ``speaker`` a :class:`ui.speech.Speaker` (off until the
+    citizen turns it on); ``language`` the starting language (``zh_CN``). The
+    returned window is not shown yet (see :func:`show_kiosk`);
+    ``window.controller`` is its controller; closing the window (or
+    :func:`teardown`) ends the session, stops the watcher and the card thread,
+    and removes the application-wide filters.
     """
     app = ensure_application()
     themes.apply(app, theme)
+    if language is not None:
+        from . import i18n
+
+        i18n.install(app, language)
     settings = settings or UiSettings()
     window = MainWindow(shuffle_keypad=settings.shuffle_keypad)
-    controller = KioskController(window, backend, watcher, hsm_step, settings, parent=window)
+    controller = KioskController(window, backend, watcher, hsm_step, settings, services,
+                                 parent=window)
+    controller.speaker = speaker
     window.controller = controller
     window.app_filters = install_app_filters(app, controller.user_activity)
     window.closing.connect(lambda: teardown(window))
+    window.languageRequested.connect(lambda: switch_language(window))
+    window.largeFontRequested.connect(lambda: switch_theme(window, large=not themes.current().large))
+    window.highContrastRequested.connect(
+        lambda: switch_theme(window, high_contrast=not themes.current().high_contrast))
+    window.speechRequested.connect(lambda: switch_speech(window))
     if start:
         controller.start()
     return window
+
+
+def switch_language(window: MainWindow, language: str | None = None) -> None:
+    """Chinese ↔ English, live: every screen writes its texts again."""
+    from . import i18n
+
+    if language is None:
+        language = "en" if i18n.current_language() == "zh_CN" else "zh_CN"
+    i18n.install(QApplication.instance(), language)
+    window.controller.language_changed()
+
+
+def switch_theme(window: MainWindow, *, large: bool | None = None,
+                 high_contrast: bool | None = None) -> None:
+    """Large text (长辈版) and high contrast, live: the screens are built again at the new sizes."""
+    t = themes.current()
+    new = themes.theme_for(t.large if large is None else large,
+                           t.high_contrast if high_contrast is None else high_contrast)
+    if new == t:
+        return
+    themes.apply(QApplication.instance(), new)
+    window.rebuild()
+    window.controller.wire()
+    window.controller.rerender()
+
+
+def switch_speech(window: MainWindow, on: bool | None = None) -> None:
+    """Speech on or off; turning it on reads the current screen."""
+    on = (not window.speech_on) if on is None else on
+    window.set_speech(on)
+    c = window.controller
+    if c.speaker is not None:
+        c.speaker.set_enabled(on)
+        if on:
+            c._say_text(window.current_screen().speech_text())
+        else:
+            c.speaker.stop()
 
 
 def teardown(window: MainWindow) -> None:

@@ -2,28 +2,33 @@
 
 It wires the views' signals, runs card and back-office work on the reader's
 :class:`~ui.card_worker.CardWorker` thread, renders the workflow's published
-state, and owns the session's lifetime:
+state (through :class:`~ui.flows.FlowRenderer`), and owns the session's lifetime:
 
-- a card arrives → read it (busy screen) → home screen;
-- 修改密码 → a :class:`kiosk.workflows.pin_change.PinChange`, whose every
+- a card arrives → read it (busy screen) → home screen with the services the
+  jurisdiction's rule pack offers (:func:`kiosk.services.home_services`);
+- without a card, the attract screen's "I lost my card" and "where is my new
+  card" start the services that need no card;
+- a service → its workflow (``kiosk/workflows``), whose every
   :class:`~kiosk.workflows.base.Snapshot` becomes a screen;
 - the card leaves, at any moment → the workflow ends (its cleanup wipes the
   PINs), pending answers are dropped, the transport is closed, the attract
   screen shows again;
 - every wait is bounded: card jobs have deadlines, the result screen counts
-  down, an idle citizen is timed out.
+  down, an idle citizen is warned, may ask for more time, then is timed out.
 
-It holds no rules: which PIN is weak, what a wrong PIN means for the card, is
-the workflow's business; which sentence says so is ``ui/messages.py``'s.
+Every session is journalled (``kiosk_session``: how it ended, the staff
+calls, the idle warnings; masked ids only); every service is journalled by its
+workflow. It holds no rules: which PIN is weak, what a wrong PIN means for the
+card, is the workflow's business; which sentence says so is ``ui/messages.py``'s.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
 from devices.card.events import CardEvent, CardWatcher
 from devices.card.ssc import HsmStep, SscCard, read_card_info
@@ -34,41 +39,79 @@ from kiosk.pin import Pin
 from kiosk.workflows import pin_change as pc
 from kiosk.workflows.base import Snapshot
 
-from . import messages
+from . import messages, outcomes
 from .card_worker import CardWorker, WatcherBridge
+from .flows import FlowRenderer
 from .main_window import MainWindow
 from .messages import MessageSource
-from .screens import pin as pin_steps
+from .screens.base import Option
 
 log = logging.getLogger(__name__)
+
+# home-screen services that start a workflow with the card in the reader
+CARD_SERVICES = ("pin_change", "pin_reset", "pin_unblock", "lift_loss", "profile_change",
+                 "card_status", "renewal")
+# attract-screen services without the card: the workflow, and the pack services behind it
+NO_CARD_SERVICES = {"loss_report": ("temporary_loss", "formal_loss"),
+                    "card_status": ("card_status", "progress")}
 
 
 @dataclass
 class UiSettings:
     shuffle_keypad: bool = False
+    # hand a PIN or an SMS code over when its last digit is typed (no 确认 tap)
+    auto_submit: bool = True
     # the result screen returns to the attract screen after this many seconds
     result_seconds: int = 20
-    # no touch for this long on the home or PIN screens ends the session
+    # no touch for this long during a session → the "do you need more time?" warning
     idle_seconds: int = 90
+    # the warning's countdown; no answer → the session ends
+    idle_warning_seconds: int = 30
     # deadline of the card read (select, read, authentication with the back office)
     read_timeout_s: float = 30.0
-    # deadline of one PIN command
+    # deadline of one PIN command or back-office call
     command_timeout_s: float = 20.0
+    # the photo's countdown before the picture is taken
+    photo_countdown_s: int = 3
+
+
+@dataclass
+class KioskServices:
+    """What the services need besides the card: the back office, the rules, the journal.
+
+    ``client`` is a :class:`kiosk.backoffice_client.BackOfficeClient`, ``pack`` a
+    :class:`kiosk.policies.RulePack`; without them only the PIN change (card only)
+    is offered. ``photo_source`` returns a JPEG for the renewal (the camera; the
+    demo's synthetic portrait). ``face_check`` says whether the kiosk can check a face.
+    """
+
+    client: Any = None
+    pack: Any = None
+    journal: Any = None
+    outbox: Any = None
+    photo_source: Callable[[], bytes] | None = None
+    face_check: bool = False
+
+    @property
+    def full(self) -> bool:
+        return self.client is not None and self.pack is not None
 
 
 @dataclass(eq=False)
 class Session:
-    """The card being served; fields written on the worker thread are marked."""
+    """The citizen being served; fields written on the worker thread are marked."""
 
-    reader: str
+    reader: str | None                      # None: a service without the card
     transport: Transport | None = None      # set on the worker thread
     card: SscCard | None = None
     info: CardInfo | None = None
-    workflow: pc.PinChange | None = None
+    workflow: Any = None
     unsubscribe: Callable[[], None] | None = None
     finishing: bool = False                 # on the result screen, waiting for the card to go
     submitted: list[Pin] = field(default_factory=list)   # handed to jobs not answered yet
-    jobs: set[int] = field(default_factory=set)          # its card jobs in flight
+    jobs: set[int] = field(default_factory=set)          # its jobs in flight
+    attempt: Any = None                     # the journal's kiosk_session attempt
+    ending: str | None = None               # how it ended, for the journal
 
     def close_on_worker(self) -> None:
         t, self.transport = self.transport, None
@@ -85,19 +128,28 @@ class KioskController(QObject):
 
     def __init__(self, window: MainWindow, backend: ReaderBackend, watcher: CardWatcher,
                  hsm_step: HsmStep | None, settings: UiSettings | None = None,
-                 parent: QObject | None = None):
+                 services: KioskServices | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.window = window
         self.backend = backend
         self.watcher = watcher
         self.hsm_step = hsm_step
         self.settings = settings or UiSettings()
+        self.services = services or KioskServices()
         self.worker = CardWorker("reader", self)
         self.session: Session | None = None
+        self.flows = FlowRenderer(self)
+        self.speaker: Any = None              # ui.speech.Speaker, set by the composition root
         self._present: dict[str, bool] = {}
         self._reader_trouble: errors.KioskError | None = None
         self._bridge: WatcherBridge | None = None
         self._shut = False
+        self._last: tuple[Any, Snapshot] | None = None
+        # what the current screen's answers do
+        self._pin_target: Callable[[Pin], Any] | None = None
+        self._pin_busy = True
+        self._code_target: Callable[[str], Any] | None = None
+        self._actions: dict[str, Callable[[], Any]] = {}
 
         self._snapshot.connect(self._on_snapshot, Qt.ConnectionType.QueuedConnection)
 
@@ -108,14 +160,52 @@ class KioskController(QObject):
         self._idle_timer = QTimer(self)
         self._idle_timer.setSingleShot(True)
         self._idle_timer.timeout.connect(self._on_idle)
+        self._warning_timer = QTimer(self)
+        self._warning_timer.setInterval(1000)
+        self._warning_timer.timeout.connect(self._on_warning_tick)
+        self._warning_left = 0
+        self.wire()
 
+    def wire(self) -> None:
+        """Connect the window's screens (again, after the window rebuilt them); screens
+        built later are connected when they are built."""
         w = self.window
-        w.home.changePinRequested.connect(self.start_pin_change)
+        w.home.serviceRequested.connect(self.start_service)
         w.home.finishRequested.connect(self.finish)
-        w.pin.submitted.connect(self._on_pin_submitted)
-        w.pin.cancelRequested.connect(self.cancel_workflow)
-        w.result.doneRequested.connect(self._back_to_attract)
-        w.closing.connect(self.shutdown)
+        w.attract.noCardServiceRequested.connect(self.start_without_card)
+        w.result.doneRequested.connect(self.back_to_attract)
+        w.idle_warning.moreTimeRequested.connect(self.more_time)
+        if not getattr(self, "_window_wired", False):
+            self._window_wired = True
+            w.staffRequested.connect(self.call_staff)
+            w.closing.connect(self.shutdown)
+            w.screenShown.connect(self._on_screen_shown)
+        w.screen_created = [self._wire_screen]
+        for name in w.LAZY:
+            screen = w.built(name)
+            if screen is not None:
+                self._wire_screen(name, screen)
+        self._refresh_offers()
+
+    def _wire_screen(self, name: str, screen) -> None:
+        if name == "pin":
+            screen.submitted.connect(self._on_pin_submitted)
+            screen.cancelRequested.connect(self.cancel_workflow)
+            return
+        if name == "status":
+            screen.doneRequested.connect(self.finish)
+            return
+        screen.chosen.connect(self._on_action)
+        if name == "code":
+            screen.submitted.connect(self._on_code_submitted)
+        elif name == "photo":
+            screen.captureRequested.connect(self._on_capture)
+        elif name == "identity":
+            screen.submitted.connect(self._on_identity_submitted)
+        elif name == "text_entry":
+            screen.submitted.connect(self._on_text_submitted)
+        elif name == "picker":
+            screen.picked.connect(self._on_picked)
 
     # --- life ---------------------------------------------------------------------
     def start(self) -> None:
@@ -136,9 +226,9 @@ class KioskController(QObject):
             return
         self._shut = True
         last = self.session
-        self._end_session(show_attract=False)
-        self._idle_timer.stop()
-        self._result_timer.stop()
+        self._end_session(show_attract=False, ending="shutdown")
+        for t in (self._idle_timer, self._result_timer, self._warning_timer):
+            t.stop()
         if self._bridge is not None:
             self._bridge.close()
             self._bridge = None
@@ -148,6 +238,39 @@ class KioskController(QObject):
                 log.warning("the card watcher did not stop cleanly", exc_info=True)
         if self.worker.shutdown() and last is not None:
             last.close_on_worker()     # the thread is gone: a close still queued never ran
+        if self.speaker is not None:
+            self.speaker.stop()
+
+    def _refresh_offers(self) -> None:
+        """What the home and attract screens offer, from the rule pack."""
+        self.window.home.set_services(self.card_services())
+        self.window.attract.set_no_card_services(self.no_card_services())
+
+    def card_services(self) -> tuple[str, ...]:
+        if not self.services.full:
+            return ("pin_change",)
+        from kiosk.services import home_services
+
+        offered = home_services(self.services.pack).offered
+        out = []
+        for s in CARD_SERVICES:
+            key = "card_status" if s == "card_status" else s
+            if s == "card_status":
+                if "card_status" in offered or "progress" in offered:
+                    out.append(key)
+            elif s in offered:
+                out.append(s)
+        return tuple(out)
+
+    def no_card_services(self) -> tuple[str, ...]:
+        if not self.services.full:
+            return ()
+        pack = self.services.pack
+        return tuple(s for s, behind in NO_CARD_SERVICES.items()
+                     if any(pack.offers(b).offered for b in behind))
+
+    def can_check_face(self) -> bool:
+        return self.services.face_check
 
     # --- card events ------------------------------------------------------------------
     @Slot(object)
@@ -163,7 +286,7 @@ class KioskController(QObject):
                 self._present.pop(ev.reader, None)
                 self._check_readers()
             if self.session is not None and self.session.reader == ev.reader:
-                self._back_to_attract()
+                self._end_session(show_attract=True, ending="card_removed")
             elif self.session is None:
                 self._render_attract()
         elif ev.kind == "reader_added":
@@ -171,10 +294,12 @@ class KioskController(QObject):
         elif ev.kind == "service_down":
             self._reader_trouble = errors.ReaderServiceDown("the PC/SC service stopped")
             self._present.clear()
-            if self.session is not None:
+            s = self.session
+            if s is not None and s.reader is not None:
                 trouble = self._reader_trouble
-                self._show_result(lambda: messages.describe(trouble))
-            else:
+                self._journal_step(s, "reader_service_down")
+                self.show_result(lambda: messages.describe(trouble), error=trouble)
+            elif s is None:
                 self._render_attract()
         elif ev.kind == "service_up":
             self._reader_trouble = None
@@ -195,9 +320,44 @@ class KioskController(QObject):
             self._render_attract()
 
     # --- session --------------------------------------------------------------------
+    def _begin_journal(self, s: Session) -> None:
+        j = self.services.journal
+        if j is None:
+            return
+        try:
+            s.attempt = j.begin("kiosk_session")
+            s.attempt.step("started", with_card=s.reader is not None)
+        except Exception:  # noqa: BLE001 - the journal must not stop the citizen
+            log.exception("could not journal the session")
+            s.attempt = None
+
+    def _journal_step(self, s: Session | None, name: str, **data: Any) -> None:
+        if s is None or s.attempt is None:
+            return
+        try:
+            s.attempt.step(name, **data)
+        except Exception:  # noqa: BLE001
+            log.exception("could not journal %s", name)
+
+    def _end_journal(self, s: Session, ending: str) -> None:
+        if s.attempt is None:
+            return
+        outcome = {"card_removed": "card_removed", "idle_timeout": "timeout",
+                   "finished": "ok", "shutdown": "cancelled"}.get(ending, "ok")
+        if ending.startswith("error:"):
+            outcome = "failed"
+        try:
+            s.attempt.step("ended", how=ending.split(":")[0])
+            s.attempt.outcome(outcome, ending.split(":", 1)[1] if ":" in ending else None)
+            self.services.journal.end(s.attempt)
+        except Exception:  # noqa: BLE001
+            log.exception("could not journal the end of the session")
+        s.attempt = None
+
     def _start_session(self, reader: str) -> None:
         s = Session(reader=reader)
         self.session = s
+        self._begin_journal(s)
         self._result_timer.stop()
         self.window.busy.show_reading()
         self.window.show_screen(self.window.busy)
@@ -211,12 +371,13 @@ class KioskController(QObject):
                      self.settings.read_timeout_s)
 
     def _submit(self, s: Session, fn, on_success, on_failure, timeout_s: float) -> None:
-        """A card job of session ``s``; dropped with the session."""
+        """A job of session ``s``; dropped with the session."""
         job_id = 0
 
         def done(value) -> None:
             s.jobs.discard(job_id)
-            on_success(value)
+            if on_success:
+                on_success(value)
 
         def failed(exc: BaseException) -> None:
             s.jobs.discard(job_id)
@@ -233,6 +394,19 @@ class KioskController(QObject):
             return
         s.card, s.info = result
         log.info("card read on %r", s.reader)
+        if s.attempt is not None:
+            try:
+                h = s.info.holder
+                s.attempt.identify(card_no=s.info.card.card_no, ssn=h.ssn if h else None)
+            except Exception:  # noqa: BLE001
+                log.exception("could not journal the card")
+        self.show_home()
+
+    def show_home(self) -> None:
+        s = self.session
+        if s is None or s.info is None:
+            self.back_to_attract()
+            return
         self.window.home.show_card(s.info)
         self.window.show_screen(self.window.home)
         self._touch()
@@ -242,28 +416,37 @@ class KioskController(QObject):
             return
         log.info("card read failed: %s", getattr(exc, "code", type(exc).__name__))
         if isinstance(exc, errors.CardRemoved) or not self._present.get(s.reader, True):
-            self._back_to_attract()
+            self._end_session(show_attract=True, ending="card_removed")
             return
-        self._show_result(lambda: messages.describe(exc))
+        self.show_result(lambda: messages.describe(exc), error=exc)
 
-    def _back_to_attract(self) -> None:
-        self._end_session(show_attract=True)
+    def back_to_attract(self) -> None:
+        s = self.session
+        self._end_session(show_attract=True,
+                          ending=(s.ending or "finished") if s is not None else "finished")
 
-    def _end_session(self, *, show_attract: bool) -> None:
+    _back_to_attract = back_to_attract
+
+    def _end_session(self, *, show_attract: bool, ending: str = "finished") -> None:
         s = self.session
         self.session = None
+        self._last = None
         self._idle_timer.stop()
         self._result_timer.stop()
+        self._stop_warning()
+        self._clear_targets()
         if s is not None:
             self.worker.drop(s.jobs)
             s.jobs.clear()
-            self._end_workflow(s, removed=not self._present.get(s.reader, False))
+            removed = s.reader is not None and not self._present.get(s.reader, False)
+            self._end_workflow(s, removed=removed)
             for p in s.submitted:     # PINs handed over that a stale job still holds
                 p.wipe()
             s.submitted.clear()
-            self.worker.submit(s.close_on_worker, timeout_s=self.settings.command_timeout_s)
-        self.window.pin.keypad.clear()
-        self.window.home.clear()
+            self._end_journal(s, s.ending if s.ending and ending == "finished" else ending)
+            if s.reader is not None and not self._shut:
+                self.worker.submit(s.close_on_worker, timeout_s=self.settings.command_timeout_s)
+        self.window.wipe_inputs()
         if show_attract:
             self._render_attract()
 
@@ -290,32 +473,40 @@ class KioskController(QObject):
         self.window.attract.show_status(status, card_left_in=left_in and status is None)
         self.window.show_screen(self.window.attract)
 
-    def _show_result(self, source: MessageSource) -> None:
+    def show_result(self, source: MessageSource, *, error: BaseException | None = None) -> None:
         """The result screen; the session stays until the card goes or the countdown ends."""
         s = self.session
         if s is not None:
             s.finishing = True
+            if error is not None:
+                s.ending = f"error:{getattr(error, 'code', type(error).__name__)}"
+                self._journal_step(s, "error", code=getattr(error, "code", type(error).__name__))
             if s.workflow is not None:
                 self._end_workflow(s, removed=False)
+        self._clear_targets()
         self._idle_timer.stop()
+        self._stop_warning()
         self._result_left = self.settings.result_seconds
         self.window.result.show_message(source, self._result_left)
         self.window.show_screen(self.window.result)
         self._result_timer.start()
 
+    _show_result = show_result
+
     def _on_result_tick(self) -> None:
         self._result_left -= 1
         if self._result_left <= 0:
-            self._back_to_attract()
+            self.back_to_attract()
         else:
             self.window.result.set_seconds_left(self._result_left)
 
     def finish(self) -> None:
         """结束办理: thank the citizen and ask them to take the card."""
         if self.session is not None:
-            self._show_result(messages.finished)
+            self.session.ending = self.session.ending or "finished"
+            self.show_result(messages.finished)
 
-    # --- idle ---------------------------------------------------------------------------
+    # --- idle: a warning, more time, or the end ---------------------------------------------------
     def _touch(self) -> None:
         if self.session is not None and not self.session.finishing:
             self._idle_timer.start(self.settings.idle_seconds * 1000)
@@ -329,104 +520,431 @@ class KioskController(QObject):
         s = self.session
         if s is None or s.finishing:
             return
-        log.info("idle timeout")
-        self._show_result(messages.timed_out)
+        log.info("idle: warning")
+        self._journal_step(s, "idle_warning")
+        self._warning_left = self.settings.idle_warning_seconds
+        self.window.idle_warning.show_countdown(self._warning_left)
+        self._warning_timer.start()
+        self._say_text(self.window.idle_warning.speech_text())
 
-    # --- PIN change -----------------------------------------------------------------
+    def _on_warning_tick(self) -> None:
+        self._warning_left -= 1
+        if self._warning_left > 0:
+            self.window.idle_warning.set_seconds_left(self._warning_left)
+            return
+        self._stop_warning()
+        s = self.session
+        if s is None or s.finishing:
+            return
+        log.info("idle timeout")
+        s.ending = "idle_timeout"
+        self._journal_step(s, "idle_timeout")
+        if s.reader is None:     # no card to take back: straight to the start
+            self._end_session(show_attract=True, ending="idle_timeout")
+        else:
+            self.show_result(messages.timed_out)
+
+    def more_time(self) -> None:
+        """我需要更多时间: the warning goes, the idle time starts again."""
+        self._journal_step(self.session, "more_time")
+        self._stop_warning()
+        self._touch()
+
+    def _stop_warning(self) -> None:
+        self._warning_timer.stop()
+        self.window.idle_warning.dismiss()
+
+    # --- call staff --------------------------------------------------------------------------------
+    def call_staff(self) -> None:
+        """呼叫工作人员: journalled (for the hall's staff and the fleet), the citizen is told."""
+        log.info("staff called")
+        s = self.session
+        if s is not None:
+            self._journal_step(s, "staff_called")
+        elif self.services.journal is not None:
+            try:
+                with self.services.journal.attempt("kiosk_session") as a:
+                    a.step("staff_called")
+            except Exception:  # noqa: BLE001
+                log.exception("could not journal the staff call")
+        self.window.notice.show_message(outcomes.staff_called)
+        self._say_text(self.window.notice.speech_text())
+
+    # --- starting services ---------------------------------------------------------------------------
+    def _kw(self) -> dict[str, Any]:
+        sv = self.services
+        return {"journal": sv.journal, "outbox": sv.outbox, "run_later": self._run_later}
+
+    def _run_later(self, fn: Callable[[], Any]) -> None:
+        """Network I/O of a workflow's cleanup: on the worker thread, never the GUI's."""
+        if QThread.currentThread() is self.worker._thread:
+            fn()
+        else:
+            self.worker.submit(fn, timeout_s=self.settings.command_timeout_s)
+
     def start_pin_change(self) -> None:
+        self.start_service("pin_change")
+
+    def start_service(self, service: str) -> None:
+        """A service of the home screen, with the card in the reader."""
         s = self.session
         if s is None or s.finishing or s.card is None or s.workflow is not None:
             return
-        wf = pc.PinChange(s.card)
+        self._journal_step(s, "service", service=service)
+        try:
+            wf = self._make_workflow(service, s)
+        except errors.KioskError as exc:
+            self.show_result(lambda: messages.describe(exc), error=exc)
+            return
+        self._run(s, wf)
+
+    def start_without_card(self, service: str) -> None:
+        """"I lost my card" / "where is my new card": a session without the card."""
+        if self.session is not None or not self.services.full:
+            return
+        s = Session(reader=None)
+        self.session = s
+        self._begin_journal(s)
+        self._journal_step(s, "service", service=service)
+        sv = self.services
+        try:
+            if service == "loss_report":
+                from kiosk.workflows.loss_report import LossReport
+
+                wf = LossReport(sv.client, sv.pack, **self._kw())
+            else:
+                from kiosk.workflows.card_status import CardStatusQuery
+
+                wf = CardStatusQuery(sv.client, sv.pack, **self._kw())
+        except errors.KioskError as exc:
+            self.show_result(lambda: messages.describe(exc), error=exc)
+            return
+        self._run(s, wf)
+
+    def _make_workflow(self, service: str, s: Session) -> Any:
+        if service == "pin_change":
+            return pc.PinChange(s.card)
+        sv = self.services
+        if not sv.full:
+            raise errors.ServiceNotOffered(details={"service": service})
+        args = (s.card, s.info, sv.client, sv.pack)
+        if service == "pin_reset":
+            from kiosk.workflows.pin_reset import PinReset
+            return PinReset(*args, **self._kw())
+        if service == "pin_unblock":
+            from kiosk.workflows.pin_unblock import PinUnblock
+            return PinUnblock(*args, **self._kw())
+        if service == "lift_loss":
+            from kiosk.workflows.loss_lift import LossLift
+            return LossLift(*args, **self._kw())
+        if service == "profile_change":
+            from kiosk.workflows.profile_change import ProfileChange
+            return ProfileChange(*args, **self._kw())
+        if service == "renewal":
+            from kiosk.workflows.renewal import Renewal
+            return Renewal(*args, **self._kw())
+        if service == "card_status":
+            from kiosk.workflows.card_status import CardStatusQuery
+            return CardStatusQuery(sv.client, sv.pack, card=s.card, card_info=s.info, **self._kw())
+        raise errors.ServiceNotOffered(details={"service": service})
+
+    def _run(self, s: Session, wf: Any) -> None:
         s.workflow = wf
         s.unsubscribe = wf.subscribe(lambda snap, wf=wf: self._snapshot.emit(wf, snap))
-        self._render(wf.snapshot())
-
-    def cancel_workflow(self) -> None:
-        """取消 on the PIN screen: end the workflow, back to the services."""
-        s = self.session
-        if s is None or s.workflow is None:
-            return
-        self._end_workflow(s, removed=False)
-        self.window.show_screen(self.window.home)
         self._touch()
+        self._render(wf, wf.snapshot())
 
-    def _on_pin_submitted(self, pin: Pin) -> None:
+    # --- running the workflow's steps -----------------------------------------------------------------
+    def act(self, fn: Callable[..., Any], *args: Any, busy: bool = True) -> None:
+        """Run a workflow step on the worker thread; its snapshot brings the next screen."""
         s = self.session
         wf = s.workflow if s is not None else None
+        pins = [a for a in args if isinstance(a, Pin)]
         if s is None or wf is None or wf.finished:
-            pin.wipe()
+            for p in pins:
+                p.wipe()
             return
-        step = {pc.ENTER_CURRENT_PIN: wf.enter_current_pin, pc.ENTER_NEW_PIN: wf.enter_new_pin,
-                pc.CONFIRM_NEW_PIN: wf.confirm_new_pin}.get(wf.state)
-        if step is None:
-            pin.wipe()
-            return
-        if wf.state in (pc.ENTER_CURRENT_PIN, pc.CONFIRM_NEW_PIN):   # these talk to the card
-            self.window.busy.show_working()
-            self.window.show_screen(self.window.busy)
-        s.submitted.append(pin)
+        self._clear_targets()
+        if busy:
+            self.show_busy()
+        s.submitted.extend(pins)
 
         def done(_result: object = None) -> None:
-            if pin in s.submitted:
-                s.submitted.remove(pin)
+            for p in pins:
+                if p in s.submitted:
+                    s.submitted.remove(p)
 
         def failed(exc: BaseException) -> None:
             done()
-            pin.wipe()
+            for p in pins:
+                p.wipe()
             if self.session is not s or s.workflow is not wf or wf.finished:
                 return
             # an unexpected fault or a deadline: the workflow ends in Failed (cleanup wipes)
             err = exc if isinstance(exc, errors.KioskError) else errors.KioskError(type(exc).__name__)
+            log.warning("%s step failed: %s", wf.NAME, getattr(err, "code", type(err).__name__))
             try:
                 wf.fail(err)
             except Exception:  # noqa: BLE001
                 log.debug("workflow already ended", exc_info=True)
 
-        self._submit(s, lambda: step(pin), done, failed, self.settings.command_timeout_s)
+        self._submit(s, lambda: fn(*args), done, failed, self.settings.command_timeout_s)
+
+    def cancel_workflow(self) -> None:
+        """取消: end the workflow; back to the services (or the start, without a card)."""
+        s = self.session
+        if s is None or s.workflow is None:
+            return
+        self._end_workflow(s, removed=False)
+        self.after_cancel()
+
+    def after_cancel(self) -> None:
+        s = self.session
+        if s is None:
+            return
+        if s.workflow is not None and s.workflow.finished:
+            if s.unsubscribe:
+                s.unsubscribe()
+            s.workflow = s.unsubscribe = None
+        self._clear_targets()
+        if s.reader is None:
+            s.ending = s.ending or "cancelled"
+            self._end_session(show_attract=True, ending="cancelled")
+        else:
+            self.show_home()
 
     @Slot(object, object)
-    def _on_snapshot(self, wf: pc.PinChange, snap: Snapshot) -> None:
+    def _on_snapshot(self, wf: Any, snap: Snapshot) -> None:
         s = self.session
         if s is None or s.workflow is not wf or s.finishing:
             return   # a workflow of an ended session, or one ended on purpose
-        self._render(snap)
+        self._render(wf, snap)
 
-    def _render(self, snap: Snapshot) -> None:
-        log.info("pin change: %s", snap.state)
-        info = snap.info
-        state = snap.state
-        if state == pc.ENTER_CURRENT_PIN:
-            tries = info.get("tries_left")
-            if tries == 0:      # the last wrong PIN blocked the card
-                self._show_result(lambda: messages.describe(errors.PinBlocked()))
-                return
-            msg = (lambda: messages.Message("", messages.wrong_pin(tries))) if tries is not None else None
-            self._show_pin(pin_steps.CURRENT, msg)
-        elif state == pc.ENTER_NEW_PIN:
-            reason = info.get("reason")
-            msg = (lambda: messages.Message("", messages.weak_pin(reason))) if reason else None
-            self._show_pin(pin_steps.NEW, msg)
-        elif state == pc.CONFIRM_NEW_PIN:
-            self._show_pin(pin_steps.CONFIRM, None)
-        elif state == pc.PIN_CHANGED:
-            self._show_result(messages.pin_changed)
-        elif state == pc.PIN_BLOCKED:
-            self._show_result(lambda: messages.describe(errors.PinBlocked()))
-        elif state == "CardRemoved":
-            self._back_to_attract()
-        elif state == "Failed":
-            err = info.get("error") or errors.KioskError("failed")
-            if isinstance(err, errors.CardRemoved):
-                self._back_to_attract()
-            else:
-                self._show_result(lambda: messages.describe(err))
-        elif state == "Cancelled":
-            self.window.show_screen(self.window.home)
+    def _render(self, wf: Any, snap: Snapshot) -> None:
+        self._last = (wf, snap)
+        self.flows.render(wf, snap)
+
+    def rerender(self) -> None:
+        """Show the current state again (the window's screens were rebuilt: a new theme)."""
+        s = self.session
+        if s is None:
+            self._render_attract()
+        elif s.finishing:
+            self.window.show_screen(self.window.result)
+        elif self._last is not None and s.workflow is self._last[0]:
+            self.flows.render(*self._last)
+        elif s.info is not None:
+            self.show_home()
         else:
-            log.warning("pin change: unknown state %s", state)
+            self.window.show_screen(self.window.busy)
 
-    def _show_pin(self, step: str, message: MessageSource | None) -> None:
-        self.window.pin.show_step(step, message)
-        self.window.show_screen(self.window.pin)
+    # --- screens the flows ask for ------------------------------------------------------------------
+    def _clear_targets(self) -> None:
+        self._pin_target = None
+        self._code_target = None
+        self._actions = {}
+
+    def _show(self, screen) -> None:
+        self.window.show_screen(screen)
         self._touch()
+
+    def show_busy(self) -> None:
+        self.window.busy.show_working()
+        self.window.show_screen(self.window.busy)
+
+    def ask_pin(self, step: str, target: Callable[[Pin], Any], message: MessageSource | None,
+                *, service=None, step_of: tuple[int, int] | None = None, busy: bool = True) -> None:
+        self._clear_targets()
+        self._pin_target, self._pin_busy = target, busy
+        self.window.pin.keypad.auto_submit = self.settings.auto_submit
+        self.window.pin.show_step(step, message, service=service, step_of=step_of)
+        self._show(self.window.pin)
+
+    def ask_code(self, *, service, prompt, length: int, submit: Callable[[str], Any],
+                 text=None, message=None, secondary: list[Option] | None = None,
+                 actions: dict | None = None, auto_submit: bool = False,
+                 grouping: tuple[int, ...] = (), initial: str = "", min_length: int | None = None,
+                 with_x: bool = False) -> None:
+        self._clear_targets()
+        self._code_target = submit
+        self._actions = dict(actions or {})
+        self.window.code.show_entry(service=service, prompt=prompt, length=length, text=text,
+                                    message=message, secondary=secondary,
+                                    auto_submit=auto_submit and self.settings.auto_submit,
+                                    grouping=grouping, initial=initial, min_length=min_length,
+                                    with_x=with_x)
+        self._show(self.window.code)
+
+    def ask_choice(self, *, service, prompt, options: list[Option], actions: dict,
+                   secondary: list[Option] | None = None, text=None, message=None) -> None:
+        self._clear_targets()
+        self._actions = dict(actions)
+        self.window.choice.show_choice(service=service, prompt=prompt, options=options,
+                                       secondary=secondary, text=text, message=message)
+        self._show(self.window.choice)
+
+    def ask_confirm(self, *, service, prompt, rows, actions: list[Option], handlers: dict,
+                    note=None, message=None) -> None:
+        self._clear_targets()
+        self._actions = dict(handlers)
+        self.window.confirm.show_confirm(service=service, prompt=prompt, rows=rows,
+                                         actions=actions, note=note, message=message)
+        self._show(self.window.confirm)
+
+    def show_status(self, card, applications) -> None:
+        self._clear_targets()
+        s = self.session
+        if s is not None and s.workflow is not None:
+            if s.unsubscribe:
+                s.unsubscribe()
+            s.workflow = s.unsubscribe = None     # finished: its cleanup ran
+        self.window.status.show_status(card, applications)
+        self._show(self.window.status)
+
+    def ask_identity(self, target: Callable[[str, str], Any], service, *, field=None,
+                     reason=None, code=None) -> None:
+        self._clear_targets()
+        self._identity_target = target
+        self._actions = {"cancel": self.cancel_workflow}
+        self.window.identity.show_identity(service=service, field=field, reason=reason, code=code)
+        self._show(self.window.identity)
+
+    def ask_face(self, wf: Any, service) -> None:
+        """The face check needs the camera (the photo issue); until then: another way."""
+        self.ask_choice(service=service,
+                        prompt=lambda: messages.face_unavailable(),
+                        options=[Option("other", lambda: messages.use_sms_instead())],
+                        actions={"other": lambda: self.act(wf.other_method),
+                                 "cancel": self.cancel_workflow},
+                        secondary=[Option("cancel", lambda: messages.cancel_word())])
+
+    def take_photo(self, wf: Any, service, *, exempt: bool, message=None) -> None:
+        self._clear_targets()
+        self._photo_wf = wf
+        self._actions = {"use": self._use_photo, "skip": lambda: self.act(wf.skip_photo)}
+        self.window.photo.countdown_s = self.settings.photo_countdown_s
+        self.window.photo.start(service=service, exempt=exempt, message=message)
+        self._show(self.window.photo)
+
+    def _on_capture(self) -> None:
+        s = self.session
+        source = self.services.photo_source
+        if s is None or s.workflow is None:
+            return
+        if source is None:
+            err = errors.KioskError("no camera")
+            self.show_result(lambda: messages.describe(err), error=err)
+            return
+        self._submit(s, source, self._on_photo, self._on_photo_failed,
+                     self.settings.command_timeout_s)
+
+    def _on_photo(self, jpeg: bytes) -> None:
+        if self.session is not None and self.window.current_screen() is self.window.photo:
+            self.window.photo.show_review(jpeg)
+            self._touch()
+
+    def _on_photo_failed(self, exc: BaseException) -> None:
+        log.warning("the photo could not be taken: %s", type(exc).__name__)
+        wf = getattr(self, "_photo_wf", None)
+        if wf is not None and not wf.finished:
+            err = exc if isinstance(exc, errors.KioskError) else errors.KioskError(type(exc).__name__)
+            wf.fail(err)
+
+    def _use_photo(self) -> None:
+        jpeg = self.window.photo.jpeg
+        wf = getattr(self, "_photo_wf", None)
+        if jpeg is None or wf is None:
+            return
+        self.window.photo.stop()
+        self.act(wf.take_photo, jpeg)
+
+    def ask_address(self, wf: Any, service, on_record: str | None, message=None) -> None:
+        """The renewal's mailing address: the one on record, or a new one typed."""
+        options = []
+        actions: dict[str, Callable[[], Any]] = {}
+        if on_record:
+            options.append(Option("on_record", lambda: messages.mail_to(on_record)))
+            actions["on_record"] = lambda: self.act(wf.enter_mailing_address, None)
+        options.append(Option("new", lambda: messages.new_address()))
+        actions["new"] = lambda: self.ask_text(
+            service=service, prompt=messages.new_address, max_length=200,
+            submit=lambda text: self.act(wf.enter_mailing_address, text))
+        actions["cancel"] = self.cancel_workflow
+        self.ask_choice(service=service, prompt=messages.where_to_mail, options=options,
+                        actions=actions, message=message,
+                        secondary=[Option("cancel", lambda: messages.cancel_word())])
+
+    def ask_text(self, *, service, prompt, submit: Callable[[str], Any], max_length: int = 200,
+                 initial: str = "", region: bool = False) -> None:
+        self._clear_targets()
+        self._text_target = submit
+        self._actions = {"cancel": self._back_to_last}
+        self.window.text_entry.show_entry(service=service, prompt=prompt, max_length=max_length,
+                                          initial=initial, region=region)
+        self._show(self.window.text_entry)
+
+    def ask_pick(self, *, service, prompt, kind: str, submit: Callable[[Any], Any],
+                 current: Any = None) -> None:
+        self._clear_targets()
+        self._pick_target = submit
+        self._actions = {"cancel": self._back_to_last}
+        self.window.picker.show_picker(service=service, prompt=prompt, kind=kind, current=current)
+        self._show(self.window.picker)
+
+    def edit_profile(self, wf: Any, info: dict, service) -> None:
+        from .profile_editing import ProfileEditing
+
+        ProfileEditing(self, wf, info, service).show()
+
+    def _back_to_last(self) -> None:
+        if self._last is not None:
+            self.flows.render(*self._last)
+
+    # --- answers from the screens -----------------------------------------------------------------
+    def _on_action(self, key: str) -> None:
+        fn = self._actions.get(key)
+        if fn is None:
+            log.debug("no action %r here", key)
+            return
+        fn()
+
+    def _on_pin_submitted(self, pin: Pin) -> None:
+        target, busy = self._pin_target, self._pin_busy
+        if target is None or self.session is None:
+            pin.wipe()
+            return
+        self.act(target, pin, busy=busy)
+
+    def _on_code_submitted(self, code: str) -> None:
+        target = self._code_target
+        if target is not None:
+            target(code)
+
+    def _on_identity_submitted(self, ssn: str, name: str) -> None:
+        target = getattr(self, "_identity_target", None)
+        if target is not None and self.session is not None:
+            self.act(target, ssn, name)
+
+    def _on_text_submitted(self, text: str) -> None:
+        target = getattr(self, "_text_target", None)
+        if target is not None:
+            target(text)
+
+    def _on_picked(self, value: Any) -> None:
+        target = getattr(self, "_pick_target", None)
+        if target is not None:
+            target(value)
+
+    # --- speech ------------------------------------------------------------------------------------
+    def _on_screen_shown(self, screen) -> None:
+        self._say_text(screen.speech_text())
+
+    def _say_text(self, text: str) -> None:
+        if self.speaker is not None and text:
+            from . import i18n
+
+            self.speaker.say(text, i18n.current_language())
+
+    def language_changed(self) -> None:
+        """The texts were written again; speech reads the screen in the new language."""
+        self._say_text(self.window.current_screen().speech_text())

@@ -38,22 +38,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--no-panel", action="store_true", help="hide the demo control window")
     p.add_argument("--quit-after", type=float, metavar="SECONDS",
                    help="quit after this many seconds (headless checks)")
+    p.add_argument("--jurisdiction", default="hubei",
+                   choices=["hunan", "hubei", "hainan", "sichuan", "xinxiang"],
+                   help="the rule pack and the back office's jurisdiction (default: hubei)")
+    p.add_argument("--locale", default="zh_CN", choices=["zh_CN", "en"], help="starting language")
+    p.add_argument("--large-font", action="store_true", help="start in large-text mode (长辈版)")
+    p.add_argument("--high-contrast", action="store_true", help="start in high contrast")
     return p.parse_args(argv)
 
 
-class SwitchableHsm:
-    """The back office's HSM step with an off switch ("back office down" in the demo)."""
-
-    def __init__(self, step: Callable):
-        self._step = step
-        self.offline = False
-
-    def __call__(self, request):
-        if self.offline:
-            from kiosk.errors import BackOfficeUnavailable
-
-            raise BackOfficeUnavailable("the back office is offline (demo switch)")
-        return self._step(request)
+from .demo_kiosk import SwitchableHsm  # noqa: E402,F401 - kept importable from here
 
 
 def run_demo(argv: list[str] | None = None) -> int:
@@ -66,14 +60,14 @@ def run_demo(argv: list[str] | None = None) -> int:
         print(NO_DISPLAY, file=sys.stderr)
         return 2
 
-    from backoffice.server import EmbeddedBackOffice
     from devices.card.emulator.inprocess import EmulatedReaders
     from devices.card.emulator.profile import demo_profiles
-    from kiosk.backoffice_client import BackOfficeClient, hsm_step
-    from kiosk.cli import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
 
+    from . import theme as themes
     from .app import build_app, ensure_application, show_kiosk, teardown
     from .controller import UiSettings
+    from .demo_kiosk import DemoKiosk
+    from .speech import Speaker
     from .widgets.demo_panel import DemoPanel
 
     profiles = demo_profiles()
@@ -83,12 +77,13 @@ def run_demo(argv: list[str] | None = None) -> int:
         return 2
 
     app = ensure_application([sys.argv[0]] if sys.argv else ["kiosk"])
-    with EmbeddedBackOffice() as office:
-        client = BackOfficeClient(office.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET)
-        hsm = SwitchableHsm(hsm_step(client))
+    with DemoKiosk(args.jurisdiction) as demo:
         readers = EmulatedReaders()
-        window = build_app(readers, readers, hsm, settings=UiSettings(shuffle_keypad=args.shuffle))
-        panel = DemoPanel(readers, profiles, hsm)
+        window = build_app(readers, readers, demo.hsm,
+                           settings=UiSettings(shuffle_keypad=args.shuffle),
+                           theme=themes.theme_for(args.large_font, args.high_contrast),
+                           services=demo.services, speaker=Speaker(), language=args.locale)
+        panel = DemoPanel(readers, profiles, demo)
         show_kiosk(window, windowed=args.windowed)
         if not args.no_panel:
             panel.show()
@@ -112,5 +107,4 @@ def run_demo(argv: list[str] | None = None) -> int:
             window.close()
             window.deleteLater()
             panel.deleteLater()
-            client.close()
     return int(status)

@@ -13,9 +13,19 @@ from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 from .screens.attract import AttractScreen
 from .screens.base import Screen
 from .screens.busy import BusyScreen
+from .screens.choice import ChoiceScreen
+from .screens.code import CodeScreen
+from .screens.confirm import ConfirmScreen
 from .screens.home import HomeScreen
+from .screens.identity import IdentityScreen
+from .screens.photo import PhotoScreen
+from .screens.picker import PickerScreen
 from .screens.pin import PinScreen
+from .screens.profile import ProfileScreen
 from .screens.result import ResultScreen
+from .screens.status import StatusScreen
+from .screens.text_entry import TextEntryScreen
+from .widgets.overlay import IdleWarning, Notice
 
 DESIGN_SIZE = (1920, 1080)
 
@@ -45,6 +55,14 @@ class UserActivity(QObject):
 class MainWindow(QWidget):
     # the window is about to close (the controller shuts down)
     closing = Signal()
+    # a screen was brought to the front (speech reads it)
+    screenShown = Signal(object)
+    # the citizen's controls in every screen's header
+    languageRequested = Signal()
+    largeFontRequested = Signal()
+    highContrastRequested = Signal()
+    speechRequested = Signal()
+    staffRequested = Signal()
 
     def __init__(self, *, shuffle_keypad: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
@@ -52,29 +70,142 @@ class MainWindow(QWidget):
         self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.shuffle_keypad = shuffle_keypad
+        self.speech_on = False
         self.stack = QStackedWidget(self)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.stack)
-
-        self.attract = AttractScreen()
-        self.busy = BusyScreen()
-        self.home = HomeScreen()
-        self.pin = PinScreen(shuffle=shuffle_keypad)
-        self.result = ResultScreen()
-        for screen in self.screens():
-            self.stack.addWidget(screen)
-        self.stack.setCurrentWidget(self.attract)
+        self._build()
         self.retranslate()
 
+    # screens built when first needed (start-up and a theme switch stay fast)
+    LAZY = {
+        "pin": lambda w: PinScreen(shuffle=w.shuffle_keypad),
+        "code": lambda w: CodeScreen(),
+        "choice": lambda w: ChoiceScreen(),
+        "confirm": lambda w: ConfirmScreen(),
+        "identity": lambda w: IdentityScreen(),
+        "profile": lambda w: ProfileScreen(),
+        "text_entry": lambda w: TextEntryScreen(),
+        "picker": lambda w: PickerScreen(),
+        "photo": lambda w: PhotoScreen(),
+        "status": lambda w: StatusScreen(),
+    }
+    # the order of :meth:`screens`
+    ORDER = ("attract", "busy", "home", "pin", "code", "choice", "confirm", "identity", "profile",
+             "text_entry", "picker", "photo", "status", "result")
+
+    def _build(self) -> None:
+        """The screens every session needs now; the others when first used (:data:`LAZY`)."""
+        self._built: dict[str, Screen] = {}
+        self.screen_created = []          # callbacks (name, screen): the controller wires them
+        for name, make in (("attract", AttractScreen), ("busy", BusyScreen), ("home", HomeScreen),
+                           ("result", ResultScreen)):
+            self._add(name, make())
+        self.stack.setCurrentWidget(self._built["attract"])
+        self.idle_warning = IdleWarning(self)
+        self.notice = Notice(self)
+
+    def _add(self, name: str, screen: Screen) -> Screen:
+        self._built[name] = screen
+        self.stack.addWidget(screen)
+        if screen.header is not None:
+            h = screen.header
+            h.languageRequested.connect(self.languageRequested)
+            h.largeFontRequested.connect(self.largeFontRequested)
+            h.highContrastRequested.connect(self.highContrastRequested)
+            h.speechRequested.connect(self.speechRequested)
+            h.staffRequested.connect(self.staffRequested)
+            h.set_speech(self.speech_on)
+        for callback in list(getattr(self, "screen_created", ())):
+            callback(name, screen)
+        return screen
+
+    def __getattr__(self, name: str):
+        # only called for attributes not found: the screens not built yet
+        lazy = type(self).LAZY
+        if name in lazy and "_built" in self.__dict__:
+            built = self.__dict__["_built"]
+            if name not in built:
+                self._add(name, lazy[name](self))
+            return built[name]
+        raise AttributeError(name)
+
+    @property
+    def attract(self) -> AttractScreen:
+        return self._built["attract"]
+
+    @property
+    def busy(self) -> BusyScreen:
+        return self._built["busy"]
+
+    @property
+    def home(self) -> HomeScreen:
+        return self._built["home"]
+
+    @property
+    def result(self) -> ResultScreen:
+        return self._built["result"]
+
+    def build_all(self) -> None:
+        """Build every screen now (the tour, the inventory tests)."""
+        for name in self.LAZY:
+            getattr(self, name)
+
+    def built(self, name: str) -> Screen | None:
+        return self._built.get(name)
+
+    def rebuild(self) -> None:
+        """New screens for a new theme (sizes are read when a screen is built).
+
+        The controller connects them again (``controller.wire()``) and shows
+        its current state again (``controller.rerender()``).
+        """
+        callbacks = list(self.screen_created)
+        old = list(self._built.values()) + [self.idle_warning, self.notice]
+        for screen in old:
+            if isinstance(screen, Screen):
+                self.stack.removeWidget(screen)
+            screen.hide()
+            screen.deleteLater()
+        self._build()
+        self.screen_created = callbacks
+
     def screens(self) -> list[Screen]:
-        return [self.attract, self.busy, self.home, self.pin, self.result]
+        """The screens built so far, in :data:`ORDER`."""
+        return [self._built[n] for n in self.ORDER if n in self._built]
 
     def show_screen(self, screen: Screen) -> None:
+        changed = self.stack.currentWidget() is not screen
         self.stack.setCurrentWidget(screen)
+        if changed or screen is self.result or type(screen).__name__ in (
+                "PinScreen", "CodeScreen", "ChoiceScreen", "ConfirmScreen"):
+            self.screenShown.emit(screen)
 
     def current_screen(self) -> Screen:
         return self.stack.currentWidget()  # type: ignore[return-value]
+
+    def set_speech(self, on: bool) -> None:
+        self.speech_on = on
+        for screen in self._built.values():
+            if screen.header is not None:
+                screen.header.set_speech(on)
+
+    def wipe_inputs(self) -> None:
+        """The session ended: nothing typed or shown of it stays on any screen."""
+        b = self._built
+        if "pin" in b:
+            b["pin"].keypad.clear()
+        if "code" in b:
+            b["code"].pad.clear()
+        for name in ("identity", "text_entry", "profile"):
+            if name in b:
+                b[name].clear()
+        if "photo" in b:
+            b["photo"].stop()
+        self.home.clear()
+        self.idle_warning.dismiss()
 
     def retranslate(self) -> None:
         #: en: Social Security Card Self-Service Kiosk

@@ -177,6 +177,8 @@ def describe(error: BaseException) -> Message:
                  translate("messages", "社保系统应答前网络中断，无法确认是否办理成功。"),
                  #: en: Please take your card and ask at a service counter.
                  translate("messages", "请取回您的社会保障卡，到柜台查询。"))
+    if isinstance(error, e.Refusal) or isinstance(error, (e.RateLimited, e.SessionExpired)):
+        return _refusal(error, m)
     if isinstance(error, e.BackOfficeUnavailable):
         #: en: The social security system cannot be reached
         return m(translate("messages", "暂时无法连接社保系统"),
@@ -198,6 +200,110 @@ def describe(error: BaseException) -> Message:
     return m(translate("messages", "系统出现异常"),
              #: en: The kiosk could not finish this service.
              translate("messages", "本机未能完成本次办理。"), _counter())
+
+
+def _article_line(error: BaseException) -> str:
+    details = getattr(error, "details", None) or {}
+    article = details.get("article") or getattr(error, "article", None)
+    if not article:
+        return ""
+    #: en: Rule: %1 of the local regulation
+    return translate("messages", "依据：本地办法%1").replace("%1", str(article))
+
+
+def _where_instead(error: BaseException) -> str:
+    details = getattr(error, "details", None) or {}
+    refer = list(details.get("refer_to") or ())
+    if "bank" in refer:
+        #: en: Please go to a branch of your card's bank.
+        return translate("messages", "请到社会保障卡合作银行网点办理。")
+    if "online" in refer:
+        #: en: You can do it online or at a service counter.
+        return translate("messages", "您可以通过网上服务或到柜台办理。")
+    #: en: Please go to a service counter.
+    return translate("messages", "请到柜台办理。")
+
+
+def _refusal(error: BaseException, m) -> Message:
+    """Sentences for the back office's (and the rule pack's) business refusals."""
+    art = _article_line(error)
+
+    def with_article(text: str) -> str:
+        return f"{text}\n{art}" if art else text
+
+    if isinstance(error, e.ServiceNotOffered):
+        #: en: This service is not available at this kiosk
+        return m(translate("messages", "本机不能办理此业务"),
+                 #: en: Under the local regulation, this service is done elsewhere.
+                 with_article(translate("messages", "根据本地规定，此业务需在其他渠道办理。")),
+                 _where_instead(error))
+    if isinstance(error, e.CardAlreadyLost):
+        #: en: This card is reported lost
+        return m(translate("messages", "此卡已挂失"),
+                 #: en: The card is already reported lost, so this cannot be done with it.
+                 with_article(translate("messages", "这张卡已经挂失，不能办理此业务。")),
+                 #: en: To use the card again, cancel the loss report first; for a new card, apply for a replacement at a counter.
+                 translate("messages", "如需继续使用，请先解除挂失；如需新卡，请到柜台申请补卡。"))
+    if isinstance(error, e.CardNotLost):
+        #: en: This card is not reported lost
+        return m(translate("messages", "此卡未挂失"),
+                 #: en: There is no loss report to cancel: the card is in normal use.
+                 translate("messages", "这张卡没有挂失记录，可以正常使用。"), _take_card(), kind="info")
+    if isinstance(error, e.FormalLossNotLiftable):
+        #: en: A formal loss report cannot be cancelled
+        return m(translate("messages", "正式挂失不能解除"),
+                 #: en: After a formal loss report the card cannot be used again.
+                 with_article(translate("messages", "正式挂失后，原卡不能再恢复使用。")),
+                 #: en: Please apply for a replacement card at a service counter.
+                 translate("messages", "请到柜台申请补卡。"))
+    if isinstance(error, (e.CardCancelled, e.CardReplaced)):
+        #: en: This card is no longer valid
+        return m(translate("messages", "此卡已失效"),
+                 #: en: This card was cancelled or replaced by a newer card.
+                 translate("messages", "这张卡已注销或已被新卡替换。"), _counter())
+    if isinstance(error, e.RenewalAlreadyInProgress):
+        #: en: A new card is already on its way
+        return m(translate("messages", "已有换卡申请在办理中"),
+                 #: en: Only one application can run at a time. You can follow it under "Card status and progress".
+                 translate("messages", "同一时间只能有一个申请。您可以通过“查询卡状态和制卡进度”查看进度。"),
+                 _take_card(), kind="info")
+    if isinstance(error, e.KeyFieldChangeRequiresRenewal):
+        #: en: This information cannot be changed here
+        return m(translate("messages", "此信息不能在本机修改"),
+                 #: en: Key information (name, ID number, photo...) is changed with a new card.
+                 with_article(translate("messages", "姓名、身份证号码、照片等关键信息需要换卡办理。")), _counter())
+    if isinstance(error, e.PhotoInvalid):
+        #: en: The photo cannot be used
+        return m(translate("messages", "照片不符合要求"),
+                 #: en: The social security system did not accept the photo.
+                 with_article(translate("messages", "社保系统未通过该照片。")),
+                 #: en: Please take the photo again.
+                 translate("messages", "请重新拍照。"))
+    if isinstance(error, (e.IdentityNotVerified, e.ChallengeFailed, e.CardNotFound)):
+        #: en: We could not confirm who you are
+        return m(translate("messages", "身份核验未通过"),
+                 #: en: The details do not match the records of the social security system.
+                 translate("messages", "您提供的信息与社保系统记录不一致。"),
+                 #: en: Please bring your ID card to a service counter.
+                 translate("messages", "请携带身份证到柜台办理。"))
+    if isinstance(error, (e.TooManyAttempts, e.RateLimited)):
+        #: en: Too many attempts
+        return m(translate("messages", "尝试次数过多"),
+                 #: en: For your safety this is paused for a while. Nothing was changed.
+                 translate("messages", "为保护您的账户安全，暂停办理一段时间。没有做任何改动。"),
+                 #: en: Please try again later or go to a service counter.
+                 translate("messages", "请稍后再试或到柜台办理。"))
+    if isinstance(error, e.SessionExpired):
+        #: en: The session has expired
+        return m(translate("messages", "办理超时"),
+                 #: en: The service took too long and was ended for your safety. Nothing was changed.
+                 translate("messages", "办理时间过长，为了安全已结束。没有做任何改动。"),
+                 #: en: Please start again.
+                 translate("messages", "请重新开始办理。"))
+    #: en: This service cannot be done here
+    return m(translate("messages", "无法办理此业务"),
+             #: en: The social security system declined the request.
+             with_article(translate("messages", "社保系统未受理本次申请。")), _counter())
 
 
 # --- outcomes that are not errors ----------------------------------------------
@@ -222,3 +328,35 @@ def finished() -> Message:
     #: en: Thank you
     return Message(translate("messages", "感谢使用"), _session_ended(),
                    _take_card(), kind="info", code="FINISHED")
+
+
+# --- words the controller's own screens use -------------------------------------
+
+def cancel_word() -> str:
+    #: en: Cancel
+    return translate("messages", "取消办理")
+
+
+def face_unavailable() -> str:
+    #: en: The face check is not available at this kiosk. Please use a text message code.
+    return translate("messages", "本机暂不能刷脸验证，请使用短信验证码。")
+
+
+def use_sms_instead() -> str:
+    #: en: Use a text message code
+    return translate("messages", "使用短信验证码")
+
+
+def where_to_mail() -> str:
+    #: en: Where should the new card be posted?
+    return translate("messages", "新卡邮寄到哪里？")
+
+
+def mail_to(address: str) -> str:
+    #: en: To the address on record: %1
+    return translate("messages", "寄到登记的地址：%1").replace("%1", address)
+
+
+def new_address() -> str:
+    #: en: Type a new address
+    return translate("messages", "填写新的邮寄地址")

@@ -22,61 +22,43 @@ DEMO_KIOSK_ID = "demo-kiosk-001"
 DEMO_KIOSK_SECRET = "demo-secret-not-for-production"
 
 
-@pytest.fixture(scope="session")
-def backoffice():
-    from backoffice.server import EmbeddedBackOffice
+@pytest.fixture
+def demo():
+    """The reference back office (Hubei: every service), a journal and an outbox, per test."""
+    from ui.demo_kiosk import DemoKiosk
 
-    with EmbeddedBackOffice() as office:
-        yield office
+    with DemoKiosk("hubei", connect_timeout=0.5, max_attempts=1) as d:
+        yield d
 
 
 @pytest.fixture
-def hsm(backoffice):
-    from kiosk.backoffice_client import BackOfficeClient, hsm_step
-
-    client = BackOfficeClient(backoffice.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET)
-    yield hsm_step(client)
-    client.close()
-
-
-@pytest.fixture
-def hsm_down():
-    """An HSM step whose back office is not there (a closed loopback port)."""
-    import socket
-
-    from kiosk.backoffice_client import BackOfficeClient, hsm_step
-
-    with socket.socket() as s:           # a port nobody listens on
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    client = BackOfficeClient(f"http://127.0.0.1:{port}", DEMO_KIOSK_ID, DEMO_KIOSK_SECRET,
-                              connect_timeout=0.5, max_attempts=1)
-    yield hsm_step(client)
-    client.close()
+def hsm(demo):
+    return demo.hsm
 
 
 @pytest.fixture
 def settings():
     from ui.controller import UiSettings
 
-    return UiSettings(result_seconds=20, idle_seconds=90, read_timeout_s=10, command_timeout_s=10)
+    return UiSettings(result_seconds=20, idle_seconds=90, read_timeout_s=10, command_timeout_s=10,
+                      photo_countdown_s=1)
 
 
-def _driver(qtbot, hsm, settings):
+def _driver(qtbot, hsm, settings, services=None, demo=None):
     readers = make_readers()
-    d = KioskDriver(qtbot, readers, hsm, settings)
-    return d
+    return KioskDriver(qtbot, readers, hsm, settings, services=services, demo=demo)
 
 
 @pytest.fixture
-def kiosk(qtbot, hsm, settings):
-    d = _driver(qtbot, hsm, settings)
+def kiosk(qtbot, demo, settings):
+    d = _driver(qtbot, demo.hsm, settings, demo.services, demo)
     yield d
     d.close()
 
 
 @pytest.fixture
-def kiosk_bo_down(qtbot, hsm_down, settings):
-    d = _driver(qtbot, hsm_down, settings)
+def kiosk_bo_down(qtbot, demo, settings):
+    demo.set_offline(True)
+    d = _driver(qtbot, demo.hsm, settings, demo.services, demo)
     yield d
     d.close()

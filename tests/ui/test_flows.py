@@ -27,18 +27,20 @@ def test_attract_screen_asks_for_the_card(kiosk):
     assert kiosk.window.attract.title.text() == "请插入社会保障卡"
 
 
-def test_ordinary_card_home_shows_name_and_masked_ssn(kiosk):
+def test_ordinary_card_home_shows_masked_name_and_ssn(kiosk):
     kiosk.insert("ordinary")
     home = kiosk.window.home
-    assert home.name_value.text() == "陈思远"
+    assert home.name_value.text() == "陈**"          # a bystander learns nothing
+    assert "陈思远" not in kiosk.all_texts()
     assert home.ssn_value.text() == "4201**********4514"
     assert "420106198503124514" not in kiosk.all_texts()
     assert home.change_pin_button.text() == "修改密码"
 
 
-def test_long_name_is_shown_whole(kiosk):
+def test_long_name_is_masked_after_its_first_character(kiosk):
     kiosk.insert("long_name")
-    assert kiosk.window.home.name_value.text() == "阿卜杜热合曼·买买提吐尔逊·艾合买提江"
+    shown = kiosk.window.home.name_value.text()
+    assert shown.startswith("阿") and "买买提" not in shown
 
 
 @pytest.mark.parametrize("profile", ["des_card", "foreign_card"])
@@ -267,14 +269,19 @@ def test_idle_citizen_is_timed_out(qtbot, hsm, settings):
     from .kiosk_driver import KioskDriver, make_readers
 
     settings.idle_seconds = 1
+    settings.idle_warning_seconds = 1
     k = KioskDriver(qtbot, make_readers(), hsm, settings)
     try:
         k.insert("ordinary")
         k.start_pin_change()
         k.type_digits("80")
-        k.wait_for(k.window.result, timeout=3000)
+        # first the warning, with "I need more time"; no answer: the session ends
+        k.qtbot.waitUntil(lambda: k.window.idle_warning.isVisible(), timeout=3000)
+        assert k.window.idle_warning.more_button.isVisible()
+        k.wait_for(k.window.result, timeout=4000)
         assert k.window.result.heading.text() == "操作超时"
         assert len(k.window.pin.keypad) == 0
+        assert not k.window.idle_warning.isVisible()
     finally:
         k.close()
 
@@ -282,6 +289,7 @@ def test_idle_citizen_is_timed_out(qtbot, hsm, settings):
 def test_no_pin_digits_on_screen_while_typing(kiosk):
     kiosk.insert("ordinary")
     kiosk.start_pin_change()
+    kiosk.window.pin.keypad.auto_submit = False     # hold the six digits on screen
     kiosk.type_digits(ORDINARY_PIN)
     keypad = kiosk.window.pin.keypad
     texts = [kiosk.window.pin.keypad._dots.text(), kiosk.window.pin.keypad._dots.accessibleName()]

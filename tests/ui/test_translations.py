@@ -1,99 +1,206 @@
-"""The translation scheme of ui/messages.py holds: Chinese sources, English in ``#: en:`` comments.
+"""The translation files: every string has its English, and the committed .ts files are current.
 
-lupdate must find every string with its English, and a translation loaded at
-run time must reach the screens (``self.tr`` contexts are the class names).
+``scripts/build_translations.py --check`` is the "no translation is missing"
+check: it fails when a string has no ``#: en:`` comment, or when
+``locales/*.ts`` lacks a string, has it unfinished or with old English, or
+still has one the code dropped. The fix is always: write the comment, then
+``.venv/bin/python scripts/build_translations.py``.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
-import shutil
 import subprocess
 import sys
+import textwrap
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtCore import QTranslator
 
-UI = Path(__file__).resolve().parents[2] / "ui"
-BIN = Path(sys.executable).parent
-
-
-def _tool(name: str) -> str:
-    path = BIN / name
-    if path.exists():
-        return str(path)
-    found = shutil.which(name)
-    if not found:
-        pytest.skip(f"{name} is not installed")
-    return found
+REPO = Path(__file__).resolve().parents[2]
+SCRIPT = REPO / "scripts" / "build_translations.py"
 
 
-@pytest.fixture(scope="module")
-def ts_file(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("ts") / "ui_en.ts"
-    sources = sorted(str(p) for p in UI.rglob("*.py"))
-    subprocess.run([_tool("pyside6-lupdate"), *sources, "-target-language", "en", "-ts", str(out)],
-                   check=True, capture_output=True, timeout=60)
-    return out
+def _load_script():
+    spec = importlib.util.spec_from_file_location("build_translations", SCRIPT)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("build_translations", mod)    # dataclasses look their module up
+    spec.loader.exec_module(mod)
+    return mod
 
 
-def _messages(ts: str) -> list[str]:
-    return re.findall(r"<message.*?</message>", ts, re.S)
+bt = _load_script()
 
 
-def test_every_string_has_its_english(ts_file):
-    msgs = _messages(ts_file.read_text(encoding="utf-8"))
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, timeout=120)
+
+
+def _messages(ts: Path) -> list[ET.Element]:
+    return list(ET.parse(ts).getroot().iter("message"))
+
+
+# --- the repository -----------------------------------------------------------------
+
+def test_no_translation_is_missing():
+    r = run("--check")
+    assert r.returncode == 0, "\n" + r.stdout + r.stderr
+
+
+def test_sources_are_chinese():
+    msgs = _messages(REPO / "locales" / "kiosk_en.ts")
     assert len(msgs) > 60
-    # exactly one English line per string (lupdate joins the comments of a
-    # string written twice; such a string belongs in one helper)
-    missing = [re.search(r"<source>(.*?)</source>", m, re.S).group(1)
-               for m in msgs if not re.search(r"<extracomment>en: [^\n]+</extracomment>", m)]
-    assert missing == []
+    for m in msgs:
+        assert re.search(r"[\u4e00-\u9fff]", m.findtext("source")), m.findtext("source")
 
 
-def test_sources_are_chinese(ts_file):
-    for m in _messages(ts_file.read_text(encoding="utf-8")):
-        src = re.search(r"<source>(.*?)</source>", m, re.S).group(1)
-        assert re.search(r"[\u4e00-\u9fff]", src), src
+def test_committed_files_are_not_build_products():
+    ignored = subprocess.run(["git", "check-ignore", "-q", "locales/kiosk_en.qm"], cwd=REPO).returncode
+    assert ignored == 0, ".qm files are built at install time and must be ignored by git"
 
 
-def test_a_loaded_translation_reaches_the_screens(kiosk, ts_file, tmp_path):
-    ts = ts_file.read_text(encoding="utf-8")
-    english = {
-        "请插入社会保障卡": "Please insert your social security card",
-        "密码错误，还可尝试 %n 次": None,
-    }
+# --- the script on a small copy --------------------------------------------------------
 
-    def fill(m: re.Match) -> str:
-        block = m.group(0)
-        src = re.search(r"<source>(.*?)</source>", block, re.S).group(1)
-        if src not in english:
-            return block
-        if english[src] is None:    # numerus: one form per English plural
-            return re.sub(r'<translation type="unfinished">.*?</translation>',
-                          "<translation><numerusform>Wrong PIN. %n try left.</numerusform>"
-                          "<numerusform>Wrong PIN. %n tries left.</numerusform></translation>",
-                          block, flags=re.S)
-        return block.replace('<translation type="unfinished"></translation>',
-                             f"<translation>{english[src]}</translation>")
+SAMPLE = '''
+from PySide6.QtCore import QCoreApplication
 
-    filled = tmp_path / "ui_en.ts"
-    filled.write_text(re.sub(r"<message.*?</message>", fill, ts, flags=re.S), encoding="utf-8")
-    qm = tmp_path / "ui_en.qm"
-    subprocess.run([_tool("pyside6-lrelease"), str(filled), "-qm", str(qm)],
-                   check=True, capture_output=True, timeout=60)
+translate = QCoreApplication.translate
+
+
+def hello():
+    #: en: Hello
+    return translate("demo", "你好")
+
+
+def cards(n):
+    #: en: You have %n cards
+    return translate("demo", "您有 %n 张卡", None, n)
+
+
+def tries(n):
+    #: en: %n time left | %n times left (explicit)
+    return translate("demo", "还剩 %n 次", None, n)
+'''
+
+
+@pytest.fixture
+def sample(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "demo.py").write_text(SAMPLE, encoding="utf-8")
+    return src, tmp_path / "locales"
+
+
+def test_build_fills_english_and_releases(sample):
+    src, locales = sample
+    r = run("--update", "--release", "--sources", str(src), "--locales", str(locales))
+    assert r.returncode == 0, r.stdout + r.stderr
+
+    en = {m.findtext("source"): m for m in _messages(locales / "kiosk_en.ts")}
+    assert set(en) == {"你好", "您有 %n 张卡", "还剩 %n 次"}
+    assert en["你好"].find("translation").text == "Hello"
+    for m in en.values():
+        assert m.find("translation").get("type") is None          # finished
+    assert [f.text for f in en["您有 %n 张卡"].iter("numerusform")] == ["You have %n card", "You have %n cards"]
+    assert [f.text for f in en["还剩 %n 次"].iter("numerusform")] == ["%n time left", "%n times left (explicit)"]
+
+    zh = {m.findtext("source"): m for m in _messages(locales / "kiosk_zh_CN.ts")}
+    assert set(zh) == set(en)
+    assert [f.text for f in zh["您有 %n 张卡"].iter("numerusform")] == ["您有 %n 张卡"]
+
     translator = QTranslator()
-    assert translator.load(str(qm))
-    app = QCoreApplication.instance()
-    app.installTranslator(translator)
-    try:
-        kiosk.qtbot.waitUntil(lambda: kiosk.window.attract.title.text()
-                              == "Please insert your social security card", timeout=2000)
-        from ui import messages
+    assert translator.load(str(locales / "kiosk_en.qm"))
+    assert translator.translate("demo", "你好") == "Hello"
+    assert translator.translate("demo", "您有 %n 张卡", None, 1) == "You have %n card"
+    assert translator.translate("demo", "您有 %n 张卡", None, 4) == "You have %n cards"
+    assert (locales / "kiosk_zh_CN.qm").stat().st_size > 0
 
-        assert messages.wrong_pin(1) == "Wrong PIN. 1 try left."
-        assert messages.wrong_pin(3) == "Wrong PIN. 3 tries left."
-    finally:
-        app.removeTranslator(translator)
-    kiosk.qtbot.waitUntil(lambda: kiosk.window.attract.title.text() == "请插入社会保障卡", timeout=2000)
+
+def test_build_is_idempotent(sample):
+    src, locales = sample
+    assert run("--update", "--release", "--sources", str(src), "--locales", str(locales)).returncode == 0
+    files = sorted(locales.iterdir())
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files}
+    r = run("--update", "--release", "--sources", str(src), "--locales", str(locales))
+    assert r.returncode == 0
+    assert "unchanged" in r.stdout and "built" not in r.stdout
+    assert sorted(locales.iterdir()) == files
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files} == before
+
+
+def test_check_names_every_problem(sample):
+    src, locales = sample
+    assert run("--sources", str(src), "--locales", str(locales)).returncode == 0
+    assert run("--check", "--sources", str(src), "--locales", str(locales)).returncode == 0
+
+    code = SAMPLE.replace("#: en: Hello\n", "")                          # English removed
+    code = code.replace("You have %n cards", "You hold %n cards")          # English changed
+    code = code.replace('"还剩 %n 次"', '"剩余 %n 次"')                      # string replaced
+    code += textwrap.dedent('''
+        def bye():
+            #: en: Goodbye
+            return translate("demo", "再见")
+        ''')                                                                  # string added
+    (src / "demo.py").write_text(code, encoding="utf-8")
+    before = (locales / "kiosk_en.ts").read_bytes()
+    r = run("--check", "--sources", str(src), "--locales", str(locales))
+    assert r.returncode == 1
+    out = r.stdout
+    assert re.search(r"no English.*你好", out)
+    assert re.search(r"kiosk_en\.ts: outdated.*您有 %n 张卡", out)
+    assert re.search(r"kiosk_en\.ts: missing.*再见", out)
+    assert re.search(r"kiosk_en\.ts: missing.*剩余 %n 次", out)
+    assert re.search(r"kiosk_en\.ts: vanished.*还剩 %n 次", out)
+    assert re.search(r"kiosk_zh_CN\.ts: vanished.*还剩 %n 次", out)
+    assert (locales / "kiosk_en.ts").read_bytes() == before                # --check writes nothing
+    assert not [p for p in locales.iterdir() if p.name.startswith(".")]
+
+    # the update brings everything in but the string without English
+    r = run("--sources", str(src), "--locales", str(locales))
+    assert r.returncode == 1 and "你好" in r.stderr
+    hello = next(m for m in _messages(locales / "kiosk_en.ts") if m.findtext("source") == "你好")
+    assert hello.find("translation").get("type") == "unfinished" and not hello.find("translation").text
+    r = run("--check", "--sources", str(src), "--locales", str(locales))
+    assert r.returncode == 1 and r.stdout.strip().count("\n") == 0 and "no English" in r.stdout
+
+    (src / "demo.py").write_text(code.replace('    return translate("demo", "你好")',
+                                              '    #: en: Hi\n    return translate("demo", "你好")'),
+                                 encoding="utf-8")
+    assert run("--sources", str(src), "--locales", str(locales)).returncode == 0
+    r = run("--check", "--sources", str(src), "--locales", str(locales))
+    assert r.returncode == 0, r.stdout
+    en = {m.findtext("source"): m.find("translation").text for m in _messages(locales / "kiosk_en.ts")}
+    assert en["你好"] == "Hi"
+
+
+def test_release_rebuilds_only_what_changed(sample):
+    src, locales = sample
+    assert run("--update", "--release", "--sources", str(src), "--locales", str(locales)).returncode == 0
+    r = run("--release", "--locales", str(locales))
+    assert r.returncode == 0 and r.stdout == ""
+    (locales / "kiosk_en.qm").unlink()
+    r = run("--release", "--locales", str(locales))
+    assert r.returncode == 0 and "kiosk_en.qm: built" in r.stdout and "zh_CN" not in r.stdout
+
+
+# --- English plurals ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("plural, singular", [
+    ("Wrong PIN. You have %n tries left.", "Wrong PIN. You have %n try left."),
+    ("Back to the start in %n seconds", "Back to the start in %n second"),
+    ("%n days, then it ends by itself", "%n day, then it ends by itself"),
+    ("%n of 6 digits typed", "%n of 6 digits typed"),
+    ("%n boxes and %n matches", "%n box and %n match"),
+    ("%n people", "%n person"),
+    ("%n is the number", "%n is the number"),
+    ("%n glass", "%n glass"),
+])
+def test_singular_by_rule(plural, singular):
+    assert bt.numerus_forms(plural) == [singular, plural]
+
+
+def test_singular_given_in_the_comment():
+    assert bt.numerus_forms("%n person waits | %n people wait") == ["%n person waits", "%n people wait"]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from .. import theme
 from ..messages import MessageSource
-from .base import Screen, label
+from .base import Screen, button, label, set_text
 
 
 class CardGraphic(QWidget):
@@ -54,6 +54,11 @@ class CardGraphic(QWidget):
 
 
 class AttractScreen(Screen):
+    """Insert the card; or, without it, "I lost my card" and "where is my new card"."""
+
+    # a service started without the card: "loss_report" or "card_status"
+    noCardServiceRequested = Signal(str)
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         center = Qt.AlignmentFlag.AlignHCenter
@@ -66,7 +71,19 @@ class AttractScreen(Screen):
         self._status: MessageSource | None = None
         self._card_left_in = False
 
-        self.content.addStretch(2)
+        self.lost_button = button(self.body, role="service", name="attractLostCard")
+        self.lost_button.clicked.connect(lambda: self.noCardServiceRequested.emit("loss_report"))
+        self.status_button = button(self.body, role="service", name="attractStatusNoCard")
+        self.status_button.clicked.connect(lambda: self.noCardServiceRequested.emit("card_status"))
+        self._no_card: tuple[str, ...] = ()
+        no_card = QHBoxLayout()
+        no_card.setSpacing(48)
+        no_card.addStretch(1)
+        no_card.addWidget(self.lost_button)
+        no_card.addWidget(self.status_button)
+        no_card.addStretch(1)
+
+        self.content.addStretch(1)
         self.content.addWidget(self.title)
         self.content.addWidget(self.hint)
         self.content.addSpacing(24)
@@ -74,7 +91,18 @@ class AttractScreen(Screen):
         self.content.addStretch(1)
         self.content.addWidget(self.status, 0, center)
         self.content.addStretch(1)
+        self.content.addLayout(no_card)
+        self.content.addStretch(1)
         self.retranslate()
+
+    def set_no_card_services(self, services: tuple[str, ...]) -> None:
+        """Which of "loss_report" and "card_status" the jurisdiction offers without the card."""
+        self._no_card = tuple(services)
+        self.retranslate()
+
+    @property
+    def no_card_buttons(self) -> dict[str, QPushButton]:
+        return {"loss_report": self.lost_button, "card_status": self.status_button}
 
     def show_status(self, status: MessageSource | None, *, card_left_in: bool = False) -> None:
         """The kiosk's trouble (it then asks for no card), or a card still in the reader."""
@@ -101,4 +129,17 @@ class AttractScreen(Screen):
                 #: en: A card is still in the reader. Please take it out and insert it again.
                 self.status.setText(self.tr("读卡口中仍有卡片，请取出后重新插入。"))
         self.graphic.setVisible(self._status is None)
+        #: en: I lost my card
+        lost = self.tr("我的卡丢了")
+        #: en: Report it lost now
+        lost_hint = self.tr("立即挂失")
+        set_text(self.lost_button, f"{lost}\n{lost_hint}", lost)
+        #: en: Where is my new card?
+        where = self.tr("新卡办到哪了")
+        #: en: Check without the card
+        where_hint = self.tr("无卡查询进度")
+        set_text(self.status_button, f"{where}\n{where_hint}", where)
+        # without the card these need the back office only: offered even when the reader fails
+        for service, b in self.no_card_buttons.items():
+            b.setVisible(service in self._no_card)
         self.status.setVisible(bool(self.status.text()))

@@ -13,10 +13,12 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from .. import messages, theme
 from ..messages import MessageSource
 from ..widgets.keypad import PinKeypad
-from .base import Screen, button, label, set_text
+from .base import Screen, Text, button, label, set_text
 
 CURRENT, NEW, CONFIRM = "current", "new", "confirm"
-STEPS = (CURRENT, NEW, CONFIRM)
+VERIFY = "verify"          # the card's PIN, to prove who you are (other services)
+REMEMBERED = "remembered"  # after an unblock: the PIN you remember
+STEPS = (CURRENT, NEW, CONFIRM, VERIFY, REMEMBERED)
 
 
 class PinScreen(Screen):
@@ -24,10 +26,13 @@ class PinScreen(Screen):
     submitted = Signal(object)
     cancelRequested = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, shuffle: bool = False):
+    def __init__(self, parent: QWidget | None = None, *, shuffle: bool = False,
+                 auto_submit: bool = False):
         super().__init__(parent)
         self._step = CURRENT
         self._message: MessageSource | None = None
+        self._service: Text | None = None
+        self._step_of: tuple[int, int] | None = (1, 3)
 
         self.step_label = label("muted", self.body)
         self.step_label.setObjectName("pinStep")
@@ -40,7 +45,7 @@ class PinScreen(Screen):
         self.privacy = label("muted", self.body)
         self.cancel_button = button(self.body, role="secondary", name="pinCancel")
         self.cancel_button.clicked.connect(self.cancelRequested)
-        self.keypad = PinKeypad(self.body, shuffle=shuffle)
+        self.keypad = PinKeypad(self.body, shuffle=shuffle, auto_submit=auto_submit)
         self.keypad.submitted.connect(self.submitted)
 
         left = QVBoxLayout()
@@ -66,22 +71,44 @@ class PinScreen(Screen):
     def step(self) -> str:
         return self._step
 
-    def show_step(self, step: str, message: MessageSource | None = None) -> None:
-        """Ask for ``step`` (current | new | confirm), with an optional message above the keypad."""
+    def show_step(self, step: str, message: MessageSource | None = None, *,
+                  service: Text | None = None, step_of: tuple[int, int] | None = None) -> None:
+        """Ask for ``step`` (:data:`STEPS`), with an optional message above the keypad.
+
+        ``service`` names the service in the header (the PIN change by default);
+        ``step_of`` is "step n of m" (the PIN change's three steps by default).
+        """
         if step not in STEPS:
             raise ValueError(step)
         self._step = step
         self._message = message
+        self._service = service
+        if service is None and step in (CURRENT, NEW, CONFIRM):
+            step_of = (STEPS.index(step) + 1, 3)
+        self._step_of = step_of
         self.keypad.start_entry()
         self.retranslate()
 
     def retranslate(self) -> None:
         #: en: Change PIN
-        self.set_service(self.tr("修改密码"))
-        n = STEPS.index(self._step) + 1
-        #: en: Step %1 of 3
-        self.step_label.setText(self.tr("第 %1 步，共 3 步").replace("%1", str(n)))
-        if self._step == CURRENT:
+        self.set_service(self._service() if self._service else self.tr("修改密码"))
+        if self._step_of:
+            n, total = self._step_of
+            #: en: Step %1 of %2
+            self.step_label.setText(self.tr("第 %1 步，共 %2 步").replace("%1", str(n))
+                                    .replace("%2", str(total)))
+        else:
+            self.step_label.setText("")
+        self.step_label.setVisible(bool(self.step_label.text()))
+        if self._step == VERIFY:
+            #: en: Please enter your card's PIN
+            self.prompt.setText(self.tr("请输入社会保障卡密码"))
+            self.rule.setText("")
+        elif self._step == REMEMBERED:
+            #: en: The PIN is unblocked. Please enter your PIN to check it.
+            self.prompt.setText(self.tr("密码已解锁，请输入您的密码进行验证"))
+            self.rule.setText("")
+        elif self._step == CURRENT:
             #: en: Please enter your current PIN
             self.prompt.setText(self.tr("请输入当前密码"))
             self.rule.setText("")
@@ -104,5 +131,5 @@ class PinScreen(Screen):
         self.privacy.setText(self.tr("输入密码时，请用另一只手遮挡键盘。"))
         #: en: Cancel
         cancel = self.tr("取消")
-        #: en: Cancel the PIN change
-        set_text(self.cancel_button, cancel, self.tr("取消修改密码"))
+        #: en: Cancel and go back to the services
+        set_text(self.cancel_button, cancel, self.tr("取消，返回业务选择"))

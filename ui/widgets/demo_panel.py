@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (QApplication, QCheckBox, QGridLayout, QLabel, QPushButton, QVBoxLayout,
                                QWidget)
 
@@ -75,6 +75,15 @@ class DemoPanel(QWidget):
         self.reset_button = QPushButton(self.controls)
         self.reset_button.setObjectName("demoReset")
         self.reset_button.clicked.connect(self.reset_cards)
+        # the demo has no phone: the last SMS code the back office "sent" is shown here
+        self.sms_label = QLabel(self.controls)
+        self.sms_label.setObjectName("demoSms")
+        self._sms_code: str | None = None
+        self._sms_timer = QTimer(self)
+        self._sms_timer.setInterval(500)
+        self._sms_timer.timeout.connect(self._poll_sms)
+        if hasattr(hsm, "last_sms_code"):
+            self._sms_timer.start()
 
         inner = QVBoxLayout(self.controls)
         inner.setContentsMargins(0, 0, 0, 0)
@@ -84,6 +93,7 @@ class DemoPanel(QWidget):
         inner.addWidget(self.pull_button)
         inner.addWidget(self.offline_box)
         inner.addWidget(self.reset_button)
+        inner.addWidget(self.sms_label)
         box = QVBoxLayout(self)
         box.setContentsMargins(8, 8, 8, 8)
         box.addWidget(self.toggle_button)
@@ -155,8 +165,18 @@ class DemoPanel(QWidget):
             card.restore_profile_state()
 
     def _set_offline(self, on: bool) -> None:
-        if self.hsm is not None:
+        if hasattr(self.hsm, "set_offline"):      # the demo kiosk: the whole back office
+            self.hsm.set_offline(on)
+        elif self.hsm is not None:
             self.hsm.offline = on
+
+    def _poll_sms(self) -> None:
+        code = self.hsm.last_sms_code()
+        if code != self._sms_code:
+            self._sms_code = code
+            self.retranslate()
+            if code:
+                self.set_expanded(True)
 
     # --- text -----------------------------------------------------------------------
     def retranslate(self) -> None:
@@ -191,6 +211,9 @@ class DemoPanel(QWidget):
         #: en: Reset the demo cards' PINs
         self.reset_button.setText(self.tr("重置演示卡密码"))
         self.reset_button.setAccessibleName(self.reset_button.text())
+        #: en: Demo phone, last text message code: %1
+        self.sms_label.setText(self.tr("演示手机，最新短信验证码：%1").replace("%1", self._sms_code or "—"))
+        self.sms_label.setVisible(hasattr(self.hsm, "last_sms_code"))
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.LanguageChange:

@@ -31,10 +31,13 @@ class PinKeypad(QWidget):
     # a complete :class:`~kiosk.pin.Pin`; the receiver owns it and must wipe it
     submitted = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None, *, shuffle: bool = False):
+    def __init__(self, parent: QWidget | None = None, *, shuffle: bool = False,
+                 auto_submit: bool = False):
         super().__init__(parent)
         self.setObjectName("pinKeypad")
         self._shuffle = shuffle
+        # hand the PIN over as soon as the sixth digit is typed (no 确认 tap)
+        self.auto_submit = auto_submit
         self._pin = Pin()
         t = theme.current()
 
@@ -117,6 +120,8 @@ class PinKeypad(QWidget):
     def _on_digit(self, key: QPushButton) -> None:
         self._pin.add_digit(key.property("digit"))
         self._refresh()
+        if self.auto_submit and self._pin.complete:
+            self._on_confirm()
 
     def _on_backspace(self) -> None:
         self._pin.backspace()

@@ -1,0 +1,132 @@
+"""The kiosk's services on the reference back office: for ``kiosk demo``, ``kiosk tour`` and tests.
+
+:class:`DemoKiosk` starts the embedded reference back office for one
+jurisdiction (demo mode: test HSM keys, the demo kiosk pair, the demo people
+of ``backoffice/demo_data.py``), and gives what the UI needs:
+
+- ``client``: a :class:`~kiosk.backoffice_client.BackOfficeClient` for the demo kiosk;
+- ``hsm``: the card-authentication step, with an off switch;
+- ``services``: :class:`~ui.controller.KioskServices` with the jurisdiction's
+  rule pack, a journal and an outbox in a temporary directory, and a photo
+  source that gives a synthetic portrait meeting the photo rules;
+- ``sms``: every SMS code the back office "sent" (the demo panel shows the
+  last one: there is no phone in a demo);
+- :meth:`set_offline`: the back office unreachable (a closed loopback port,
+  a real connection refused), and back.
+"""
+
+from __future__ import annotations
+
+import socket
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from kiosk.cli import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
+
+# the demo's jurisdiction: Hubei offers every service at the kiosk
+DEMO_JURISDICTION = "hubei"
+
+
+def _dead_url() -> str:
+    with socket.socket() as s:           # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{s.getsockname()[1]}"
+
+
+class SwitchableHsm:
+    """The back office's HSM step with an off switch ("back office down" in the demo)."""
+
+    def __init__(self, step: Callable):
+        self._step = step
+        self.offline = False
+
+    def __call__(self, request):
+        if self.offline:
+            from kiosk.errors import BackOfficeUnavailable
+
+            raise BackOfficeUnavailable("the back office is offline (demo switch)")
+        return self._step(request)
+
+
+def portrait_source() -> bytes:
+    """A synthetic portrait that meets the default photo rules (the camera stands in later)."""
+    from backoffice.testing import portrait_jpeg
+
+    return portrait_jpeg()
+
+
+class DemoKiosk:
+    def __init__(self, jurisdiction: str = DEMO_JURISDICTION, *, connect_timeout: float = 2.0,
+                 max_attempts: int = 2):
+        self.jurisdiction = jurisdiction
+        self._connect_timeout = connect_timeout
+        self._max_attempts = max_attempts
+        self.office = None
+        self.client = None
+        self.hsm: SwitchableHsm | None = None
+        self.services = None
+        self.sms = None
+        self.offline = False
+        self._tmp: tempfile.TemporaryDirectory | None = None
+        self._url = ""
+
+    def __enter__(self) -> "DemoKiosk":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def start(self) -> "DemoKiosk":
+        from backoffice.config import BackOfficeConfig
+        from backoffice.server import EmbeddedBackOffice
+        from backoffice.testing import CapturingSms
+        from kiosk.backoffice_client import BackOfficeClient, hsm_step
+        from kiosk.journal import Journal, Outbox
+        from kiosk.policies import load_pack
+
+        from .controller import KioskServices
+
+        self._tmp = tempfile.TemporaryDirectory(prefix="ssc-demo-kiosk-")
+        tmp = Path(self._tmp.name)
+        config = BackOfficeConfig.for_demo(db_url=f"sqlite:///{tmp / 'backoffice.sqlite3'}",
+                                           jurisdiction=self.jurisdiction)
+        self.office = EmbeddedBackOffice(config).start()
+        self.sms = CapturingSms()
+        self.office.state.sms = self.sms
+        self._url = self.office.url
+        self.client = BackOfficeClient(self._url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET,
+                                       connect_timeout=self._connect_timeout,
+                                       max_attempts=self._max_attempts)
+        self.hsm = SwitchableHsm(hsm_step(self.client))
+        journal = Journal(tmp / "journal.sqlite3", kiosk_id=DEMO_KIOSK_ID)
+        outbox = Outbox(journal, kiosk_id=DEMO_KIOSK_ID, first_delay_s=0.2, max_tries=3)
+        self.services = KioskServices(client=self.client, pack=load_pack(self.jurisdiction),
+                                      journal=journal, outbox=outbox,
+                                      photo_source=portrait_source)
+        return self
+
+    def last_sms_code(self) -> str | None:
+        try:
+            return self.sms.last_code()
+        except LookupError:
+            return None
+
+    def set_offline(self, on: bool) -> None:
+        """The back office unreachable (connection refused), or back."""
+        self.offline = on
+        if self.hsm is not None:
+            self.hsm.offline = on
+        if self.client is not None:
+            self.client.base_url = _dead_url() if on else self._url
+
+    def stop(self) -> None:
+        if self.client is not None:
+            self.client.close()
+        if self.services is not None and self.services.journal is not None:
+            self.services.journal.close()
+        if self.office is not None:
+            self.office.stop()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None

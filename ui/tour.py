@@ -1,0 +1,503 @@
+"""``kiosk tour OUTDIR``: every service through every screen and state, as PNGs and an inventory.
+
+The tour builds the real kiosk (``ui.app.build_app``) on the in-process
+emulated reader and the embedded reference back office (``ui.demo_kiosk``),
+offscreen at 1920 × 1080, and drives it like a citizen: it taps the same
+buttons, types on the same keypads and keyboards, inserts and pulls the
+software cards. At every screen it writes ``OUTDIR/NN-<id>.png`` and adds the
+screen to ``OUTDIR/inventory.json`` (``ui.inventory``: every visible widget
+with its class, text, accessible name, role, font size, geometry, whether it
+takes input), with the violations of the size and naming rules found on it.
+It counts the taps of each service (PIN digits and typed characters apart).
+
+``--locale zh_CN|en``, ``--large-font`` and ``--high-contrast`` choose the mode.
+Exit 0 when every scene ran and no screen breaks a rule, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+log = logging.getLogger(__name__)
+
+WAIT_S = 10.0
+PINS = {"ordinary": "802413", "blocked": "590317", "initial_pin": "123456"}
+NEW_PIN = "135790"
+WEAK_PIN = "111111"
+
+
+class TourFailed(RuntimeError):
+    pass
+
+
+class Tourist:
+    """Drives the kiosk window from inside the Qt event loop's thread (no pytest)."""
+
+    def __init__(self, outdir: Path, *, large: bool, high_contrast: bool, locale: str,
+                 jurisdiction: str = "hubei"):
+        self.outdir = outdir
+        self.large = large
+        self.high_contrast = high_contrast
+        self.locale = locale
+        self.jurisdiction = jurisdiction
+        self.screens: list[dict] = []
+        self.violations: list[str] = []
+        self.taps: dict[str, int] = {}
+        self.keys: dict[str, int] = {}
+        self._service: str | None = None
+        self._n = 0
+
+    # --- set-up -------------------------------------------------------------------------
+    def start(self) -> None:
+        from devices.card.emulator.inprocess import EmulatedReaders
+
+        from . import theme as themes
+        from .app import build_app, ensure_application
+        from .controller import UiSettings
+        from .demo_kiosk import DemoKiosk
+
+        self.app = ensure_application()
+        self.demo = DemoKiosk(self.jurisdiction, connect_timeout=0.5, max_attempts=1).start()
+        self.readers = EmulatedReaders()
+        settings = UiSettings(result_seconds=600, idle_seconds=600, idle_warning_seconds=30,
+                              read_timeout_s=10, command_timeout_s=10, photo_countdown_s=1)
+        self.window = build_app(self.readers, self.readers, self.demo.hsm, settings=settings,
+                                theme=themes.theme_for(self.large, self.high_contrast),
+                                services=self.demo.services, language=self.locale)
+        self.window.resize(1920, 1080)
+        self.window.show()
+        self.pump(0.2)
+
+    def stop(self) -> None:
+        from .app import teardown
+
+        teardown(self.window)
+        self.window.close()
+        self.window.deleteLater()
+        self.pump(0.05)
+        self.demo.stop()
+
+    # --- the event loop ---------------------------------------------------------------------
+    def pump(self, seconds: float = 0.0) -> None:
+        from PySide6.QtCore import QCoreApplication, QEventLoop
+
+        end = time.monotonic() + seconds
+        while True:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            if time.monotonic() >= end:
+                break
+            time.sleep(0.005)
+
+    def wait(self, what: str, pred: Callable[[], bool], timeout: float = WAIT_S) -> None:
+        end = time.monotonic() + timeout
+        while not pred():
+            if time.monotonic() > end:
+                raise TourFailed(f"waited {timeout:.0f} s for {what}; on screen: "
+                                 f"{self.window.current_screen().objectName() or type(self.window.current_screen()).__name__}")
+            self.pump(0.02)
+        self.pump(0.05)
+
+    def on(self, name: str, pred: Callable[[], bool] | None = None) -> None:
+        screen = getattr(self.window, name)
+        self.wait(name, lambda: self.window.current_screen() is screen and (pred is None or pred()))
+
+    # --- touches --------------------------------------------------------------------------------
+    def tap(self, button, *, key: bool = False) -> None:
+        from PySide6.QtCore import QPoint, Qt
+        from PySide6.QtTest import QTest
+
+        if not (button.isVisible() and button.isEnabled()):
+            raise TourFailed(f"button {button.objectName()!r} is not there to tap")
+        if self._service:
+            counter = self.keys if key else self.taps
+            counter[self._service] = counter.get(self._service, 0) + 1
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(button.width() // 2,
+                                                                        button.height() // 2))
+        self.pump(0.02)
+
+    def choose(self, key: str) -> None:
+        self.tap(self.window.current_screen().buttons[key])
+
+    def pin(self, digits: str) -> None:
+        keypad = self.window.pin.keypad
+        for d in digits:
+            self.tap(keypad.digit_button(d), key=True)
+        if not keypad.auto_submit:
+            self.tap(keypad.confirm_button)
+
+    def digits(self, pad, text: str, *, confirm: bool) -> None:
+        for ch in text:
+            self.tap(pad.keys[ch], key=True)
+        if confirm:
+            self.tap(pad.confirm_button)
+
+    def type_chinese(self, keyboard, pinyin: str, pick: str) -> None:
+        """Type ``pinyin`` on the pinyin keyboard and tap the candidate ``pick``."""
+        for ch in pinyin:
+            self.tap(keyboard.letter_button(ch), key=True)
+        self.pump(0.05)
+        for _ in range(30):
+            for b in keyboard.candidate_buttons():
+                if b.isVisible() and b.text() == pick:
+                    self.tap(b, key=True)
+                    return
+            nxt = getattr(keyboard, "next_button", None)
+            if nxt is None or not nxt.isEnabled():
+                break
+            self.tap(nxt, key=True)
+        raise TourFailed(f"no candidate {pick!r} for {pinyin!r}")
+
+    def sms(self) -> str:
+        self.wait("an SMS code", lambda: self.demo.last_sms_code() is not None)
+        return self.demo.last_sms_code()
+
+    def enter_sms(self) -> None:
+        self.on("code")
+        code = self.sms()
+        self.digits(self.window.code.pad, code, confirm=not self.window.code.pad.auto_submit)
+
+    # --- cards -----------------------------------------------------------------------------------
+    def insert(self, profile: str, *, home: bool = True) -> None:
+        from devices.card.emulator.card import SoftCard
+        from devices.card.emulator.inprocess import DEFAULT_READER
+        from devices.card.emulator.profile import demo_profiles, load_profile
+
+        card = SoftCard(load_profile(demo_profiles()[profile]), state_path=None)
+        self.readers.insert(DEFAULT_READER, card)
+        if home:
+            self.on("home")
+
+    def pull(self) -> None:
+        from devices.card.emulator.inprocess import DEFAULT_READER
+
+        self.readers.remove(DEFAULT_READER)
+        self.on("attract")
+
+    def begin(self, service: str) -> None:
+        self._service = service
+        self.taps[service] = 0
+        self.keys[service] = 0
+
+    def end(self) -> None:
+        self._service = None
+
+    # --- pictures ----------------------------------------------------------------------------------
+    def shot(self, screen_id: str) -> None:
+        from .inventory import check, inventory, write_png
+
+        self.pump(0.05)
+        self._n += 1
+        name = f"{self._n:02d}-{screen_id}"
+        write_png(self.window, self.outdir / f"{name}.png")
+        inv = inventory(self.window, screen_id)
+        inv["png"] = f"{name}.png"
+        problems = check(inv, large=self.large)
+        inv["violations"] = problems
+        self.screens.append(inv)
+        self.violations.extend(f"{screen_id}: {p}" for p in problems)
+
+    def write(self) -> None:
+        data = {"locale": self.locale, "large_font": self.large, "high_contrast": self.high_contrast,
+                "jurisdiction": self.jurisdiction, "size": [1920, 1080],
+                "taps": self.taps, "keystrokes": self.keys, "screens": self.screens,
+                "violations": self.violations}
+        (self.outdir / "inventory.json").write_text(json.dumps(data, ensure_ascii=False, indent=1),
+                                                    encoding="utf-8")
+
+
+# --- the scenes --------------------------------------------------------------------------------------
+
+def scene_attract(t: Tourist) -> None:
+    t.on("attract")
+    t.shot("attract")
+
+
+def scene_pin_change(t: Tourist) -> None:
+    t.insert("ordinary")
+    t.shot("home")
+    t.begin("pin_change")
+    t.tap(t.window.home.service_buttons["pin_change"])
+    t.on("pin")
+    t.shot("pin_change_current")
+    t.pin("975310")
+    t.on("pin", lambda: t.window.pin.message.isVisible())
+    t.shot("pin_change_wrong_pin")
+    t.pin(PINS["ordinary"])
+    t.on("pin", lambda: t.window.pin.step == "new")
+    t.shot("pin_change_new")
+    t.pin(WEAK_PIN)
+    t.on("pin", lambda: t.window.pin.step == "new" and t.window.pin.message.isVisible())
+    t.shot("pin_change_weak_pin")
+    t.pin(NEW_PIN)
+    t.on("pin", lambda: t.window.pin.step == "confirm")
+    t.shot("pin_change_confirm")
+    t.pin(NEW_PIN)
+    t.on("result")
+    t.end()
+    t.shot("pin_change_done")
+    t.pull()
+
+
+def scene_pin_reset(t: Tourist) -> None:
+    t.insert("ordinary")
+    t.begin("pin_reset")
+    t.tap(t.window.home.service_buttons["pin_reset"])
+    t.on("code")
+    t.shot("sms_code")
+    t.digits(t.window.code.pad, "000000", confirm=not t.window.code.pad.auto_submit)
+    t.on("code", lambda: t.window.code.message.isVisible())
+    t.shot("sms_code_wrong")
+    t.enter_sms()
+    t.on("pin", lambda: t.window.pin.step == "new")
+    t.shot("pin_reset_new")
+    t.pin(NEW_PIN)
+    t.on("pin", lambda: t.window.pin.step == "confirm")
+    t.pin(NEW_PIN)
+    t.on("result")
+    t.end()
+    t.shot("pin_reset_done")
+    t.pull()
+
+
+def scene_pin_unblock(t: Tourist) -> None:
+    t.insert("blocked")
+    t.begin("pin_unblock")
+    t.tap(t.window.home.service_buttons["pin_unblock"])
+    t.enter_sms()
+    t.on("pin", lambda: t.window.pin.step == "remembered")
+    t.shot("pin_unblock_remembered")
+    t.pin(PINS["blocked"])
+    t.on("result")
+    t.end()
+    t.shot("pin_unblock_done")
+    t.pull()
+
+
+def _identity(t: Tourist, ssn: str, pinyin_name: list[tuple[str, str]]) -> None:
+    ident = t.window.identity
+    t.digits(ident.pad, ssn, confirm=False)
+    t.on("identity", lambda: ident.stack.currentWidget() is ident.keyboard)
+    for py, pick in pinyin_name:
+        t.type_chinese(ident.keyboard, py, pick)
+
+
+def scene_loss_report(t: Tourist) -> None:
+    t.on("attract")
+    t.begin("loss_report")
+    t.tap(t.window.attract.lost_button)
+    t.on("identity")
+    t.shot("identity_empty")
+    _identity(t, "420106198503124515", [("chen", "陈"), ("si", "思"), ("yuan", "远")])
+    t.tap(t.window.identity.next_button)
+    t.on("identity", lambda: t.window.identity.message.isVisible())
+    t.shot("identity_invalid_number")
+    ident = t.window.identity
+    t.tap(ident.ssn_button)
+    t.tap(ident.pad.backspace_button, key=True)
+    t.digits(ident.pad, "4", confirm=False)
+    t.tap(ident.next_button)
+    t.enter_sms()
+    t.on("choice")
+    t.shot("loss_kind")
+    t.choose("temporary")
+    t.on("confirm")
+    t.shot("loss_confirm")
+    t.choose("confirm")
+    t.on("result")
+    t.end()
+    t.shot("loss_reported")
+    t.tap(t.window.result.done_button)
+    t.on("attract")
+
+
+def scene_loss_lift(t: Tourist) -> None:
+    t.insert("ordinary")
+    t.begin("lift_loss")
+    t.tap(t.window.home.service_buttons["lift_loss"])
+    t.on("pin")
+    t.pin(PINS["ordinary"])
+    t.on("confirm")
+    t.shot("lift_confirm")
+    t.choose("confirm")
+    t.on("result")
+    t.end()
+    t.shot("lift_done")
+    t.pull()
+
+
+def scene_card_status(t: Tourist) -> None:
+    from backoffice.demo_data import for_stage
+
+    person = for_stage(t.jurisdiction, "card_manufactured")
+    t.on("attract")
+    t.begin("card_status")
+    t.tap(t.window.attract.status_button)
+    t.on("identity")
+    # 刘思琪: typed syllable by syllable on the pinyin keyboard
+    _identity(t, person.ssn, [("liu", "刘"), ("si", "思"), ("qi", "琪")])
+    t.shot("identity_typed")
+    t.tap(t.window.identity.next_button)
+    t.enter_sms()
+    t.on("status")
+    t.end()
+    t.shot("status_timeline")
+    t.tap(t.window.status.done_button)
+    t.on("result")
+    t.tap(t.window.result.done_button)
+    t.on("attract")
+
+
+def scene_profile(t: Tourist) -> None:
+    t.insert("ordinary")
+    t.begin("profile_change")
+    t.tap(t.window.home.service_buttons["profile_change"])
+    t.on("pin")
+    t.pin(PINS["ordinary"])
+    t.on("profile")
+    t.shot("profile")
+    t.choose_profile = None
+    t.tap(t.window.profile.edit_buttons["phone"])
+    t.on("code")
+    t.digits(t.window.code.pad, "1390027", confirm=False)
+    t.shot("profile_phone")
+    t.digits(t.window.code.pad, "0999", confirm=True)
+    t.on("profile")
+    t.tap(t.window.profile.edit_buttons["address"])
+    t.on("text_entry")
+    t.tap(t.window.text_entry.keyboard.clear_button, key=True) if hasattr(
+        t.window.text_entry.keyboard, "clear_button") else None
+    t.shot("profile_address_keyboard")
+    t.tap(t.window.text_entry.region_button)
+    t.pump(0.1)
+    t.shot("profile_address_region")
+    t.tap(t.window.text_entry.cancel_button)
+    t.on("profile")
+    if "ethnicity" in t.window.profile.edit_buttons:
+        t.tap(t.window.profile.edit_buttons["ethnicity"])
+        t.on("picker")
+        t.shot("profile_ethnicity")
+        t.tap(t.window.picker.cancel_button)
+        t.on("profile")
+    if "id_valid_until" in t.window.profile.edit_buttons:
+        t.tap(t.window.profile.edit_buttons["id_valid_until"])
+        t.on("picker")
+        t.shot("profile_id_valid_until")
+        t.tap(t.window.picker.cancel_button)
+        t.on("profile")
+    t.tap(t.window.profile.review_button)
+    t.on("confirm")
+    t.shot("profile_confirm")
+    t.choose("confirm")
+    t.on("result")
+    t.end()
+    t.shot("profile_done")
+    t.pull()
+
+
+def scene_renewal(t: Tourist) -> None:
+    t.insert("ordinary")
+    t.begin("renewal")
+    t.tap(t.window.home.service_buttons["renewal"])
+    t.on("pin")
+    t.pin(PINS["ordinary"])
+    t.on("choice")
+    t.shot("renewal_reason")
+    t.choose("damaged")
+    t.on("photo")
+    t.shot("renewal_photo_countdown")
+    t.wait("the photo", lambda: t.window.photo.use_button.isVisible())
+    t.shot("renewal_photo_review")
+    t.tap(t.window.photo.use_button)
+    t.on("confirm")
+    t.shot("renewal_delivery")
+    t.choose("pickup")
+    t.on("result")
+    t.end()
+    t.shot("renewal_done")
+    t.pull()
+
+
+def scene_errors(t: Tourist) -> None:
+    # a card this kiosk does not serve
+    t.insert("des_card", home=False)
+    t.on("result")
+    t.shot("error_card_not_served")
+    t.pull()
+    # the back office down while reading the card
+    t.demo.set_offline(True)
+    t.insert("ordinary", home=False)
+    t.on("result")
+    t.shot("error_backoffice_down")
+    t.pull()
+    t.demo.set_offline(False)
+    # idle: the warning with "I need more time"
+    t.insert("ordinary")
+    t.window.controller._on_idle()
+    t.pump(0.1)
+    t.shot("idle_warning")
+    t.tap(t.window.idle_warning.more_button)
+    # call staff
+    t.tap(t.window.home.header.staff_button)
+    t.pump(0.1)
+    t.shot("staff_called")
+    t.tap(t.window.notice.ok_button)
+    # a refusal with its article: lifting the loss of a card that is not lost
+    t.tap(t.window.home.service_buttons["lift_loss"])
+    t.on("pin")
+    t.pin(PINS["ordinary"])
+    t.on("result")
+    t.shot("refused_card_not_lost")
+    t.pull()
+
+
+SCENES = [scene_attract, scene_pin_change, scene_pin_reset, scene_pin_unblock, scene_loss_report,
+          scene_loss_lift, scene_card_status, scene_profile, scene_renewal, scene_errors]
+
+
+def run_tour(outdir: Path, *, locale: str = "zh_CN", large: bool = False,
+             high_contrast: bool = False) -> Tourist:
+    outdir.mkdir(parents=True, exist_ok=True)
+    t = Tourist(outdir, large=large, high_contrast=high_contrast, locale=locale)
+    t.start()
+    try:
+        for scene in SCENES:
+            log.info("tour: %s", scene.__name__)
+            scene(t)
+    finally:
+        t.write()
+        t.stop()
+    return t
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="kiosk tour", description=__doc__.splitlines()[0])
+    p.add_argument("outdir", type=Path)
+    p.add_argument("--locale", default="zh_CN", choices=["zh_CN", "en"])
+    p.add_argument("--large-font", action="store_true")
+    p.add_argument("--high-contrast", action="store_true")
+    args = p.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    logging.basicConfig(level=logging.ERROR)
+    try:
+        t = run_tour(args.outdir, locale=args.locale, large=args.large_font,
+                     high_contrast=args.high_contrast)
+    except TourFailed as exc:
+        print(f"kiosk tour: {exc}", file=sys.stderr)
+        return 1
+    print(f"{len(t.screens)} screens written to {args.outdir} "
+          f"({len(t.violations)} rule violations)")
+    for v in t.violations:
+        print("  " + v)
+    print("taps per service: " + json.dumps(t.taps, ensure_ascii=False))
+    return 1 if t.violations else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
