@@ -106,6 +106,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(args.rest)
 
 
+def cmd_tour(args: argparse.Namespace) -> int:
+    from ui.tour import main as tour_main
+
+    argv = [str(args.outdir), "--locale", args.locale]
+    if args.large_font:
+        argv.append("--large-font")
+    if args.high_contrast:
+        argv.append("--high-contrast")
+    return tour_main(argv)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kiosk", description="Social security card kiosk (社会保障卡自助终端)")
     p.add_argument("--version", action="version", version=f"kiosk {__version__}")
@@ -144,8 +155,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="open the kiosk in demo mode (emulated card, embedded back office)",
                           description="Options (see `kiosk demo --help`): --windowed, --card PROFILE, --shuffle, "
-                                      "--no-panel, --quit-after SECONDS", add_help=False)
+                                      "--no-panel, --quit-after SECONDS, --jurisdiction J, --locale zh_CN|en, "
+                                      "--large-font, --high-contrast", add_help=False)
     demo.set_defaults(func=cmd_demo, rest=[])
+
+    tour = sub.add_parser("tour", help="drive every service through every screen (offscreen, 1920 x 1080) "
+                                       "and write one PNG per screen and OUTDIR/inventory.json")
+    tour.add_argument("outdir", help="directory for the PNGs and inventory.json")
+    tour.add_argument("--locale", choices=["zh_CN", "en"], default="zh_CN")
+    tour.add_argument("--large-font", action="store_true", help="large-text mode (长辈版)")
+    tour.add_argument("--high-contrast", action="store_true")
+    tour.set_defaults(func=cmd_tour)
     return p
 
 

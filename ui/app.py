@@ -49,10 +49,9 @@ def build_app(backend: ReaderBackend, watcher: CardWatcher, hsm_step: HsmStep | 
     """
     app = ensure_application()
     themes.apply(app, theme)
-    if language is not None:
-        from . import i18n
+    from . import i18n
 
-        i18n.install(app, language)
+    i18n.install(app, language or i18n.DEFAULT_LANGUAGE)
     settings = settings or UiSettings()
     window = MainWindow(shuffle_keypad=settings.shuffle_keypad)
     controller = KioskController(window, backend, watcher, hsm_step, settings, services,

@@ -41,7 +41,6 @@ from kiosk.workflows.base import Snapshot
 
 from . import messages, outcomes
 from .card_worker import CardWorker, WatcherBridge
-from .flows import FlowRenderer
 from .main_window import MainWindow
 from .messages import MessageSource
 from .screens.base import Option
@@ -122,23 +121,41 @@ class Session:
                 log.debug("closing the transport failed", exc_info=True)
 
 
+def warm_up_keyboard() -> None:
+    """Build the pinyin keyboard's index in the background, so the first key is quick."""
+    import threading
+
+    def warm() -> None:
+        try:
+            from kiosk.pinyin_input import shared_engine
+
+            shared_engine().warm_up()
+        except Exception:  # noqa: BLE001 - the keyboard builds it itself when needed
+            log.debug("pinyin warm-up failed", exc_info=True)
+
+    threading.Thread(target=warm, name="pinyin-warm-up", daemon=True).start()
+
+
 class KioskController(QObject):
     # a workflow snapshot, re-emitted on the GUI thread
     _snapshot = Signal(object, object)     # (workflow, Snapshot)
 
     def __init__(self, window: MainWindow, backend: ReaderBackend, watcher: CardWatcher,
                  hsm_step: HsmStep | None, settings: UiSettings | None = None,
-                 services: KioskServices | None = None, parent: QObject | None = None):
+                 services: "KioskServices | Callable[[], KioskServices] | None" = None,
+                 parent: QObject | None = None):
         super().__init__(parent)
         self.window = window
         self.backend = backend
         self.watcher = watcher
         self.hsm_step = hsm_step
         self.settings = settings or UiSettings()
-        self.services = services or KioskServices()
+        # a factory (a deployed kiosk: it opens the journal) runs after the first paint
+        self._services_factory = services if callable(services) else None
+        self.services = KioskServices() if callable(services) or services is None else services
         self.worker = CardWorker("reader", self)
         self.session: Session | None = None
-        self.flows = FlowRenderer(self)
+        self._flows = None
         self.speaker: Any = None              # ui.speech.Speaker, set by the composition root
         self._present: dict[str, bool] = {}
         self._reader_trouble: errors.KioskError | None = None
@@ -207,8 +224,43 @@ class KioskController(QObject):
         elif name == "picker":
             screen.picked.connect(self._on_picked)
 
+    @property
+    def flows(self):
+        """The views of every workflow state (imported when the first service starts)."""
+        if self._flows is None:
+            from .flows import FlowRenderer
+
+            self._flows = FlowRenderer(self)
+        return self._flows
+
     # --- life ---------------------------------------------------------------------
     def start(self) -> None:
+        """Start serving: with a services factory, once the window has painted (the attract
+        screen shows at once; the journal opens meanwhile), else now."""
+        if self._services_factory is None:
+            self._start_watching()
+            return
+        self.window.firstPainted.connect(self._load_services, Qt.ConnectionType.QueuedConnection)
+        if self.window.painted:
+            QTimer.singleShot(0, self._load_services)
+
+    def _load_services(self) -> None:
+        factory, self._services_factory = self._services_factory, None
+        if factory is None or self._shut:
+            return
+        try:
+            self.services = factory()
+        except Exception as exc:  # noqa: BLE001 - the kiosk shows it is out of order
+            log.exception("the kiosk's services could not start")
+            self._reader_trouble = exc if isinstance(exc, errors.KioskError) else errors.KioskError(
+                type(exc).__name__)
+            self._render_attract()
+            return
+        self._refresh_offers()
+        self._start_watching()
+        warm_up_keyboard()
+
+    def _start_watching(self) -> None:
         """Subscribe to the watcher, then start it (a card already inserted is announced)."""
         self._bridge = WatcherBridge(self.watcher, self)
         self._bridge.event.connect(self._on_card_event, Qt.ConnectionType.QueuedConnection)
@@ -940,10 +992,18 @@ class KioskController(QObject):
         self._say_text(screen.speech_text())
 
     def _say_text(self, text: str) -> None:
-        if self.speaker is not None and text:
-            from . import i18n
+        """Speak a screen's words. A long number on it (an application number) is left
+        out rather than read: speech refuses runs of digits, so that no PIN is ever spoken."""
+        if self.speaker is None or not text or not self.speaker.enabled:
+            return
+        import re
 
-            self.speaker.say(text, i18n.current_language())
+        from . import i18n
+        from .speech import speakable
+
+        if not speakable(text):
+            text = re.sub(r"[0-9０-９][0-9０-９\s\-.,:/_]*", " ", text)
+        self.speaker.say(text, i18n.current_language())
 
     def language_changed(self) -> None:
         """The texts were written again; speech reads the screen in the new language."""

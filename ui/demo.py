@@ -63,6 +63,8 @@ def run_demo(argv: list[str] | None = None) -> int:
     from devices.card.emulator.inprocess import EmulatedReaders
     from devices.card.emulator.profile import demo_profiles
 
+    from PySide6.QtCore import QObject
+
     from . import theme as themes
     from .app import build_app, ensure_application, show_kiosk, teardown
     from .controller import UiSettings
@@ -97,11 +99,11 @@ def run_demo(argv: list[str] | None = None) -> int:
         # closing the kiosk window ends the demo (the panel is a tool window and does not count);
         # disconnected before the clean-up closes windows, which must not post a Quit to a
         # QApplication that outlives the demo (tests)
-        app.lastWindowClosed.connect(app.quit)
+        quit_on_close = app.lastWindowClosed.connect(app.quit)
         try:
             status = app.exec()
         finally:
-            app.lastWindowClosed.disconnect(app.quit)
+            QObject.disconnect(quit_on_close)
             panel.close()
             teardown(window)
             window.close()

@@ -13,21 +13,18 @@ from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 from .screens.attract import AttractScreen
 from .screens.base import Screen
 from .screens.busy import BusyScreen
-from .screens.choice import ChoiceScreen
-from .screens.code import CodeScreen
-from .screens.confirm import ConfirmScreen
 from .screens.home import HomeScreen
-from .screens.identity import IdentityScreen
-from .screens.photo import PhotoScreen
-from .screens.picker import PickerScreen
-from .screens.pin import PinScreen
-from .screens.profile import ProfileScreen
 from .screens.result import ResultScreen
-from .screens.status import StatusScreen
-from .screens.text_entry import TextEntryScreen
 from .widgets.overlay import IdleWarning, Notice
 
 DESIGN_SIZE = (1920, 1080)
+
+
+def _screen(module: str, cls: str):
+    """A screen class, imported when the screen is first built."""
+    import importlib
+
+    return getattr(importlib.import_module(f"ui.screens.{module}"), cls)
 
 
 class NoContextMenus(QObject):
@@ -57,6 +54,8 @@ class MainWindow(QWidget):
     closing = Signal()
     # a screen was brought to the front (speech reads it)
     screenShown = Signal(object)
+    # the window's first paint (the deferred start-up work begins)
+    firstPainted = Signal()
     # the citizen's controls in every screen's header
     languageRequested = Signal()
     largeFontRequested = Signal()
@@ -72,6 +71,7 @@ class MainWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.shuffle_keypad = shuffle_keypad
         self.speech_on = False
+        self.painted = False
         self.stack = QStackedWidget(self)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
@@ -81,16 +81,16 @@ class MainWindow(QWidget):
 
     # screens built when first needed (start-up and a theme switch stay fast)
     LAZY = {
-        "pin": lambda w: PinScreen(shuffle=w.shuffle_keypad),
-        "code": lambda w: CodeScreen(),
-        "choice": lambda w: ChoiceScreen(),
-        "confirm": lambda w: ConfirmScreen(),
-        "identity": lambda w: IdentityScreen(),
-        "profile": lambda w: ProfileScreen(),
-        "text_entry": lambda w: TextEntryScreen(),
-        "picker": lambda w: PickerScreen(),
-        "photo": lambda w: PhotoScreen(),
-        "status": lambda w: StatusScreen(),
+        "pin": lambda w: _screen("pin", "PinScreen")(shuffle=w.shuffle_keypad),
+        "code": lambda w: _screen("code", "CodeScreen")(),
+        "choice": lambda w: _screen("choice", "ChoiceScreen")(),
+        "confirm": lambda w: _screen("confirm", "ConfirmScreen")(),
+        "identity": lambda w: _screen("identity", "IdentityScreen")(),
+        "profile": lambda w: _screen("profile", "ProfileScreen")(),
+        "text_entry": lambda w: _screen("text_entry", "TextEntryScreen")(),
+        "picker": lambda w: _screen("picker", "PickerScreen")(),
+        "photo": lambda w: _screen("photo", "PhotoScreen")(),
+        "status": lambda w: _screen("status", "StatusScreen")(),
     }
     # the order of :meth:`screens`
     ORDER = ("attract", "busy", "home", "pin", "code", "choice", "confirm", "identity", "profile",
@@ -215,6 +215,12 @@ class MainWindow(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        if not self.painted:
+            self.painted = True
+            self.firstPainted.emit()
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.closing.emit()

@@ -225,30 +225,40 @@ class Speaker(QObject):
 
 # Every espeak-ng process that has not ended, held here rather than by its
 # Speaker: a Speaker may be collected while its process still runs, and a
-# QProcess must outlive the signals it sends. The process's slots hold the
-# Speaker weakly; the references between a process and its slots are cut when
-# it ends, and the process itself is let go once its last signal has returned.
+# QProcess must outlive the signals it sends. A process's slots hold it and
+# its Speaker weakly (no cycle through the connections, so nothing needs
+# disconnecting: PySide 6.12's ``SignalInstance.disconnect()`` corrupts the
+# reference count of the bool it returns); an ended process is let go once its
+# last signal has returned.
 _PROCESSES: set[QProcess] = set()
 
 
 def _watch(proc: QProcess, data: bytes, speaker: weakref.ref) -> None:
+    ref = weakref.ref(proc)
+
     def on_started() -> None:
-        proc.write(data)
-        proc.closeWriteChannel()
+        p = ref()
+        if p is not None:
+            p.write(data)
+            p.closeWriteChannel()
 
     def on_finished(code: int, status: QProcess.ExitStatus) -> None:
-        _forget(proc)
+        p = ref()
+        if p is None:
+            return
+        _forget(p)
         s = speaker()
         if s is not None:
-            s._ended(proc, code, status)
+            s._ended(p, code, status)
 
     def on_error(error: QProcess.ProcessError) -> None:
-        if error != QProcess.ProcessError.FailedToStart:
+        p = ref()
+        if p is None or error != QProcess.ProcessError.FailedToStart:
             return               # crashes and kills end in finished()
-        _forget(proc)
+        _forget(p)
         s = speaker()
         if s is not None:
-            s._failed(proc)
+            s._failed(p)
 
     proc.started.connect(on_started)
     proc.finished.connect(on_finished)
@@ -257,9 +267,4 @@ def _watch(proc: QProcess, data: bytes, speaker: weakref.ref) -> None:
 
 
 def _forget(proc: QProcess) -> None:
-    for sig in (proc.started, proc.finished, proc.errorOccurred):
-        try:
-            sig.disconnect()
-        except (RuntimeError, TypeError):
-            pass
     QTimer.singleShot(0, lambda: _PROCESSES.discard(proc))

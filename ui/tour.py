@@ -41,7 +41,11 @@ class Tourist:
     """Drives the kiosk window from inside the Qt event loop's thread (no pytest)."""
 
     def __init__(self, outdir: Path, *, large: bool, high_contrast: bool, locale: str,
-                 jurisdiction: str = "hubei"):
+                 jurisdiction: str = "hubei", readers=None, slot=None, shots: bool = True):
+        """``readers`` (a ReaderBackend that is also a CardWatcher, or a pair
+        ``(backend, watcher)``) and ``slot`` (``insert(card)``, ``remove()``) put the
+        cards in; by default the in-process emulated reader. ``shots=False``
+        walks the services without writing pictures (benchmarks)."""
         self.outdir = outdir
         self.large = large
         self.high_contrast = high_contrast
@@ -51,8 +55,12 @@ class Tourist:
         self.violations: list[str] = []
         self.taps: dict[str, int] = {}
         self.keys: dict[str, int] = {}
+        self.outcomes: dict[str, str] = {}
         self._service: str | None = None
         self._n = 0
+        self._readers = readers
+        self._slot = slot
+        self.shots = shots
 
     # --- set-up -------------------------------------------------------------------------
     def start(self) -> None:
@@ -65,10 +73,16 @@ class Tourist:
 
         self.app = ensure_application()
         self.demo = DemoKiosk(self.jurisdiction, connect_timeout=0.5, max_attempts=1).start()
-        self.readers = EmulatedReaders()
+        if self._readers is None:
+            self.readers = EmulatedReaders()
+            backend = watcher = self.readers
+        elif isinstance(self._readers, tuple):
+            backend, watcher = self._readers
+        else:
+            backend = watcher = self._readers
         settings = UiSettings(result_seconds=600, idle_seconds=600, idle_warning_seconds=30,
                               read_timeout_s=10, command_timeout_s=10, photo_countdown_s=1)
-        self.window = build_app(self.readers, self.readers, self.demo.hsm, settings=settings,
+        self.window = build_app(backend, watcher, self.demo.hsm, settings=settings,
                                 theme=themes.theme_for(self.large, self.high_contrast),
                                 services=self.demo.services, language=self.locale)
         self.window.resize(1920, 1080)
@@ -170,14 +184,20 @@ class Tourist:
         from devices.card.emulator.profile import demo_profiles, load_profile
 
         card = SoftCard(load_profile(demo_profiles()[profile]), state_path=None)
-        self.readers.insert(DEFAULT_READER, card)
+        if self._slot is not None:
+            self._slot.insert(card)
+        else:
+            self.readers.insert(DEFAULT_READER, card)
         if home:
             self.on("home")
 
     def pull(self) -> None:
         from devices.card.emulator.inprocess import DEFAULT_READER
 
-        self.readers.remove(DEFAULT_READER)
+        if self._slot is not None:
+            self._slot.remove()
+        else:
+            self.readers.remove(DEFAULT_READER)
         self.on("attract")
 
     def begin(self, service: str) -> None:
@@ -186,6 +206,11 @@ class Tourist:
         self.keys[service] = 0
 
     def end(self) -> None:
+        """The service's result is on screen: record its kind (success, error, info)."""
+        if self._service and self.window.current_screen() is self.window.result:
+            self.outcomes[self._service] = self.window.result.kind
+        elif self._service:
+            self.outcomes[self._service] = type(self.window.current_screen()).__name__
         self._service = None
 
     # --- pictures ----------------------------------------------------------------------------------
@@ -193,6 +218,8 @@ class Tourist:
         from .inventory import check, inventory, write_png
 
         self.pump(0.05)
+        if not self.shots:
+            return
         self._n += 1
         name = f"{self._n:02d}-{screen_id}"
         write_png(self.window, self.outdir / f"{name}.png")
@@ -206,7 +233,8 @@ class Tourist:
     def write(self) -> None:
         data = {"locale": self.locale, "large_font": self.large, "high_contrast": self.high_contrast,
                 "jurisdiction": self.jurisdiction, "size": [1920, 1080],
-                "taps": self.taps, "keystrokes": self.keys, "screens": self.screens,
+                "taps": self.taps, "keystrokes": self.keys, "outcomes": self.outcomes,
+                "screens": self.screens,
                 "violations": self.violations}
         (self.outdir / "inventory.json").write_text(json.dumps(data, ensure_ascii=False, indent=1),
                                                     encoding="utf-8")
@@ -457,14 +485,150 @@ def scene_errors(t: Tourist) -> None:
     t.pull()
 
 
+# --- the shortest path of every service (taps per service) -------------------------------------------
+
+def shortest_paths(t: Tourist) -> dict[str, int]:
+    """Every service on its shortest path from the card (or "I lost my card") to its result.
+
+    Taps are touches of buttons; PIN digits, SMS and ID digits and the letters
+    and candidates of the keyboard are counted apart (``t.keys``). The loss is
+    reported first (and not counted) so that lifting it has a lost card.
+    """
+    from backoffice.demo_data import for_stage
+
+    def card_service(profile: str, service: str, pin: str | None, after: Callable[[], None]) -> None:
+        t.insert(profile)
+        t.begin(service)
+        t.tap(t.window.home.service_buttons[service])
+        if pin is not None:
+            t.on("pin")
+            t.pin(pin)
+        after()
+        t.end()
+        t.pull()
+
+    def result() -> None:
+        t.on("result")
+
+    def new_pin() -> None:
+        t.enter_sms()
+        t.on("pin", lambda: t.window.pin.step == "new")
+        t.pin(NEW_PIN)
+        t.on("pin", lambda: t.window.pin.step == "confirm")
+        t.pin(NEW_PIN)
+        result()
+
+    def change_pin() -> None:
+        t.on("pin", lambda: t.window.pin.step == "new")
+        t.pin(NEW_PIN)
+        t.on("pin", lambda: t.window.pin.step == "confirm")
+        t.pin(NEW_PIN)
+        result()
+
+    def unblock() -> None:
+        t.enter_sms()
+        t.on("pin", lambda: t.window.pin.step == "remembered")
+        t.pin(PINS["blocked"])
+        result()
+
+    card_service("ordinary", "pin_change", PINS["ordinary"], change_pin)
+    card_service("ordinary", "pin_reset", None, new_pin)
+    card_service("blocked", "pin_unblock", None, unblock)
+
+    def no_card(service: str, button, ssn: str, name: list[tuple[str, str]], after) -> None:
+        t.on("attract")
+        t.begin(service)
+        t.tap(button)
+        t.on("identity")
+        _identity(t, ssn, name)
+        t.tap(t.window.identity.next_button)
+        t.enter_sms()
+        after()
+        t.end()
+        if t.window.current_screen() is t.window.built("status"):
+            t.tap(t.window.status.done_button)
+            t.on("result")
+        if t.window.current_screen() is t.window.result:
+            t.tap(t.window.result.done_button)
+        t.on("attract")
+
+    def report() -> None:
+        t.on("choice")
+        t.choose("temporary")
+        t.on("confirm")
+        t.choose("confirm")
+        result()
+
+    no_card("loss_report", t.window.attract.lost_button, "420106198503124514",
+            [("chen", "陈"), ("si", "思"), ("yuan", "远")], report)
+
+    def lift() -> None:
+        t.on("confirm")
+        t.choose("confirm")
+        result()
+
+    card_service("ordinary", "lift_loss", PINS["ordinary"], lift)
+
+    person = for_stage(t.jurisdiction, "card_manufactured")
+
+    def status() -> None:
+        t.on("status")
+
+    no_card("card_status_without_card", t.window.attract.status_button, person.ssn,
+            [("liu", "刘"), ("si", "思"), ("qi", "琪")], status)
+    card_service("ordinary", "card_status", PINS["ordinary"], status)
+
+    def renew() -> None:
+        t.on("choice")
+        t.choose("damaged")
+        t.on("photo")
+        t.wait("the photo", lambda: t.window.photo.use_button.isVisible())
+        t.tap(t.window.photo.use_button)
+        t.on("confirm")
+        t.choose("pickup")
+        result()
+
+    card_service("ordinary", "renewal", PINS["ordinary"], renew)
+
+    def profile() -> None:
+        t.on("profile")
+        t.tap(t.window.profile.edit_buttons["phone"])
+        t.on("code")
+        t.digits(t.window.code.pad, "13900270999", confirm=True)
+        t.on("profile")
+        t.tap(t.window.profile.review_button)
+        t.on("confirm")
+        t.choose("confirm")
+        result()
+
+    card_service("ordinary", "profile_change", PINS["ordinary"], profile)
+    return dict(t.taps)
+
+
+def count_taps(*, locale: str = "zh_CN", large: bool = False) -> Tourist:
+    """Run :func:`shortest_paths` on a fresh kiosk (no pictures); the Tourist has
+    ``taps``, ``keys`` and ``outcomes``."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="ssc-taps-") as tmp:
+        t = Tourist(Path(tmp), large=large, high_contrast=False, locale=locale, shots=False)
+        t.start()
+        try:
+            shortest_paths(t)
+        finally:
+            t.stop()
+    return t
+
+
 SCENES = [scene_attract, scene_pin_change, scene_pin_reset, scene_pin_unblock, scene_loss_report,
           scene_loss_lift, scene_card_status, scene_profile, scene_renewal, scene_errors]
 
 
 def run_tour(outdir: Path, *, locale: str = "zh_CN", large: bool = False,
-             high_contrast: bool = False) -> Tourist:
+             high_contrast: bool = False, readers=None, slot=None) -> Tourist:
     outdir.mkdir(parents=True, exist_ok=True)
-    t = Tourist(outdir, large=large, high_contrast=high_contrast, locale=locale)
+    t = Tourist(outdir, large=large, high_contrast=high_contrast, locale=locale,
+                readers=readers, slot=slot)
     t.start()
     try:
         for scene in SCENES:
@@ -495,7 +659,8 @@ def main(argv: list[str] | None = None) -> int:
           f"({len(t.violations)} rule violations)")
     for v in t.violations:
         print("  " + v)
-    print("taps per service: " + json.dumps(t.taps, ensure_ascii=False))
+    print("taps per service on the tour's paths (with their error detours; bench/ui.py counts "
+          "the shortest): " + json.dumps(t.taps, ensure_ascii=False))
     return 1 if t.violations else 0
 
 

@@ -6,6 +6,7 @@ import dataclasses
 import re
 
 import pytest
+from PySide6.QtCore import QObject
 
 from ui import theme
 
@@ -192,7 +193,7 @@ def test_apply_switches_font_and_style_live_and_notifies(qapp):
     lab = QLabel("请插入社会保障卡", page)
     lab.setProperty("role", "body")
     seen = []
-    theme.notifier().changed.connect(seen.append)
+    seen_conn = theme.notifier().changed.connect(seen.append)
     try:
         theme.apply(qapp, theme.NORMAL)
         page.show()
@@ -207,7 +208,7 @@ def test_apply_switches_font_and_style_live_and_notifies(qapp):
         assert QFontInfo(lab.font()).pixelSize() == theme.LARGE.body_px
         assert page.grab().toImage().pixelColor(2, 2).name().upper() == "#000000"
     finally:
-        theme.notifier().changed.disconnect(seen.append)
+        QObject.disconnect(seen_conn)
         theme.apply(qapp, theme.NORMAL)
         page.deleteLater()
     assert theme.current() is theme.NORMAL
