@@ -108,7 +108,12 @@ def switch_speech(window: MainWindow, on: bool | None = None) -> None:
 
 
 def teardown(window: MainWindow) -> None:
-    """Stop the controller and remove the application filters (idempotent)."""
+    """Stop the controller and remove the application filters (idempotent); unlocks the window."""
+    window.locked = False
+    app_ = QApplication.instance()
+    if app_ is not None and getattr(window, "cursor_hidden", False):
+        app_.restoreOverrideCursor()
+        window.cursor_hidden = False
     controller: KioskController | None = getattr(window, "controller", None)
     if controller is not None:
         controller.shutdown()
@@ -133,6 +138,12 @@ def show_kiosk(window: MainWindow, *, windowed: bool = False) -> None:
         window.resize(w, h)
         window.showNormal()
     else:
+        # locked down: no frame, no cursor, no closing (maintenance mode unlocks)
+        from PySide6.QtCore import Qt
+
+        window.locked = True
+        QApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
+        window.cursor_hidden = True
         # Set the geometry too: without a window manager (a kiosk's bare X server,
         # Xvfb) "full screen" alone leaves the window at its own size.
         screen = window.screen() or QApplication.primaryScreen()

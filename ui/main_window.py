@@ -72,6 +72,9 @@ class MainWindow(QWidget):
         self.shuffle_keypad = shuffle_keypad
         self.speech_on = False
         self.painted = False
+        # full screen in a hall: closing (Alt+F4, a compositor's close) is refused until
+        # maintenance mode or the shutdown unlocks it
+        self.locked = False
         self.stack = QStackedWidget(self)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
@@ -223,8 +226,18 @@ class MainWindow(QWidget):
             self.firstPainted.emit()
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        if self.locked:
+            event.ignore()
+            return
         self.closing.emit()
         super().closeEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # a keyboard left plugged in opens nothing: no Escape, no shortcuts
+        if self.locked:
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
 
 def install_app_filters(app: QApplication, on_activity) -> list[QObject]:

@@ -52,3 +52,27 @@ def test_no_context_menu_and_frameless(kiosk):
     assert filters[0].eventFilter(w.attract.title, QEvent(QEvent.Type.ContextMenu)) is True
     assert filters[0].eventFilter(w.attract.title, QEvent(QEvent.Type.MouseButtonPress)) is False
     assert QApplication.activePopupWidget() is None
+
+
+def test_kiosk_window_is_locked_down(kiosk, qapp):
+    """Full screen: no cursor, no closing, no keys, no context menu; teardown unlocks."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import show_kiosk
+
+    w = kiosk.window
+    show_kiosk(w)
+    assert w.locked
+    assert QApplication.overrideCursor().shape() == Qt.CursorShape.BlankCursor
+    assert w.windowFlags() & Qt.WindowType.FramelessWindowHint
+    assert not w.close()                 # Alt+F4 or a compositor's close: refused
+    assert w.isVisible()
+    # a context menu event never reaches a widget
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, QPoint(10, 10), QPoint(10, 10))
+    assert any(f.eventFilter(w.attract, event) for f in w.app_filters)
+    from ui.app import teardown
+
+    teardown(w)
+    assert not w.locked and QApplication.overrideCursor() is None

@@ -94,6 +94,11 @@ class DemoPanel(QWidget):
         inner.addWidget(self.offline_box)
         inner.addWidget(self.reset_button)
         inner.addWidget(self.sms_label)
+        # the kiosk window is locked (no closing): the demo ends here
+        self.quit_button = QPushButton(self.controls)
+        self.quit_button.setObjectName("demoQuit")
+        self.quit_button.clicked.connect(QApplication.quit)
+        inner.addWidget(self.quit_button)
         box = QVBoxLayout(self)
         box.setContentsMargins(8, 8, 8, 8)
         box.addWidget(self.toggle_button)
@@ -214,6 +219,9 @@ class DemoPanel(QWidget):
         #: en: Demo phone, last text message code: %1
         self.sms_label.setText(self.tr("演示手机，最新短信验证码：%1").replace("%1", self._sms_code or "—"))
         self.sms_label.setVisible(hasattr(self.hsm, "last_sms_code"))
+        #: en: Quit the demo
+        self.quit_button.setText(self.tr("退出演示"))
+        self.quit_button.setAccessibleName(self.quit_button.text())
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.LanguageChange:
