@@ -495,7 +495,9 @@ class KioskController(QObject):
             for p in s.submitted:     # PINs handed over that a stale job still holds
                 p.wipe()
             s.submitted.clear()
-            self._end_journal(s, s.ending if s.ending and ending == "finished" else ending)
+            # on the result screen the session already ended its way (finished, an error,
+            # the idle time): the card taken afterwards does not change that
+            self._end_journal(s, (s.ending or "finished") if s.finishing else ending)
             if s.reader is not None and not self._shut:
                 self.worker.submit(s.close_on_worker, timeout_s=self.settings.command_timeout_s)
         self.window.wipe_inputs()
@@ -536,6 +538,7 @@ class KioskController(QObject):
             if s.workflow is not None:
                 self._end_workflow(s, removed=False)
         self._clear_targets()
+        self.window.wipe_inputs(keep_home=True)     # nothing typed stays behind the result
         self._idle_timer.stop()
         self._stop_warning()
         self._result_left = self.settings.result_seconds
@@ -675,7 +678,10 @@ class KioskController(QObject):
 
     def _make_workflow(self, service: str, s: Session) -> Any:
         if service == "pin_change":
-            return pc.PinChange(s.card)
+            h = s.info.holder if s.info is not None else None
+            return pc.PinChange(s.card, journal=self.services.journal,
+                                card_no=s.info.card.card_no if s.info is not None else None,
+                                ssn=h.ssn if h else None)
         sv = self.services
         if not sv.full:
             raise errors.ServiceNotOffered(details={"service": service})

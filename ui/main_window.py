@@ -195,7 +195,7 @@ class MainWindow(QWidget):
             if screen.header is not None:
                 screen.header.set_speech(on)
 
-    def wipe_inputs(self) -> None:
+    def wipe_inputs(self, *, keep_home: bool = False) -> None:
         """The session ended: nothing typed or shown of it stays on any screen."""
         b = self._built
         if "pin" in b:
@@ -207,7 +207,8 @@ class MainWindow(QWidget):
                 b[name].clear()
         if "photo" in b:
             b["photo"].stop()
-        self.home.clear()
+        if not keep_home:
+            self.home.clear()
         self.idle_warning.dismiss()
 
     def retranslate(self) -> None:

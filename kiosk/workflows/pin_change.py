@@ -7,12 +7,16 @@ Rules: ``shared/spec/ssc-card.md`` (PIN) and the jurisdiction's pack.
 
 from __future__ import annotations
 
-from typing import Protocol
+import logging
+
+from typing import Any, Protocol
 
 from kiosk.errors import KioskError, PinBlocked, WeakPin, WrongPin
 from kiosk.pin import Pin, check_new_pin, initial_pin
 
 from .base import Workflow
+
+log = logging.getLogger(__name__)
 
 ENTER_CURRENT_PIN = "EnterCurrentPin"
 ENTER_NEW_PIN = "EnterNewPin"
@@ -43,10 +47,19 @@ class PinChange(Workflow):
     }
     FINAL = frozenset({PIN_CHANGED, PIN_BLOCKED})
 
-    def __init__(self, card: PinCard, *, after_reset: bool = False):
+    #: steps written to the journal (never a PIN: the guard checks every write)
+    JOURNALLED = frozenset({"pin_verified", "pin_wrong", "pin_blocked", "new_pin_refused",
+                            "mismatch", "changed"})
+
+    def __init__(self, card: PinCard, *, after_reset: bool = False, journal: Any = None,
+                 card_no: str | None = None, ssn: str | None = None):
+        """``journal`` (a :class:`kiosk.journal.Journal`): one ``pin_change`` attempt with
+        the masked ``card_no`` and ``ssn``, its steps and its outcome."""
         super().__init__()
         self.card = card
         self.after_reset = after_reset
+        self.journal = journal
+        self._attempt = journal.begin("pin_change", card_no=card_no, ssn=ssn) if journal else None
         self._current: Pin | None = None
         self._new: Pin | None = None
         if after_reset:
@@ -139,5 +152,37 @@ class PinChange(Workflow):
         for p in extra:
             p.wipe()
 
+    def fire(self, event: str, **info: Any):
+        if self._attempt is not None and event in self.JOURNALLED:
+            data = {k: v for k, v in info.items() if k in ("tries_left", "reason")}
+            try:
+                self._attempt.step(event, **data)
+            except Exception:  # noqa: BLE001 - the journal must not end a citizen's service
+                log.exception("pin_change: could not journal %s", event)
+        return super().fire(event, **info)
+
     def cleanup(self) -> None:
         self._wipe_all()
+        attempt, self._attempt = self._attempt, None
+        if attempt is None:
+            return
+        from kiosk.journal.journal import error_code_for, outcome_for
+
+        error = self.info.get("error")
+        if self.state == PIN_CHANGED:
+            outcome, code = "ok", None
+        elif self.state == PIN_BLOCKED:
+            outcome, code = "refused", "PIN_BLOCKED"
+        elif self.state == "Cancelled":
+            outcome, code = "cancelled", None
+        elif self.state == "CardRemoved":
+            outcome, code = "card_removed", None
+        elif isinstance(error, BaseException):
+            outcome, code = outcome_for(error), error_code_for(error)
+        else:
+            outcome, code = "failed", None
+        try:
+            attempt.outcome(outcome, code)
+            self.journal.end(attempt)
+        except Exception:  # noqa: BLE001
+            log.exception("pin_change: could not journal the end")
