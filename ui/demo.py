@@ -95,7 +95,7 @@ def run_demo(argv: list[str] | None = None) -> int:
         if args.quit_after is not None:
             from PySide6.QtCore import QTimer
 
-            QTimer.singleShot(int(args.quit_after * 1000), app.quit)
+            QTimer.singleShot(int(args.quit_after * 1000), lambda: app.exit(0))  # quit() would ask the locked window
         # closing the kiosk window ends the demo (the panel is a tool window and does not count);
         # disconnected before the clean-up closes windows, which must not post a Quit to a
         # QApplication that outlives the demo (tests)

@@ -97,7 +97,7 @@ class DemoPanel(QWidget):
         # the kiosk window is locked (no closing): the demo ends here
         self.quit_button = QPushButton(self.controls)
         self.quit_button.setObjectName("demoQuit")
-        self.quit_button.clicked.connect(QApplication.quit)
+        self.quit_button.clicked.connect(lambda: QApplication.exit(0))   # quit() asks the locked window
         inner.addWidget(self.quit_button)
         box = QVBoxLayout(self)
         box.setContentsMargins(8, 8, 8, 8)
