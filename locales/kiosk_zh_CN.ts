@@ -82,97 +82,97 @@
 <context>
     <name>DatePicker</name>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="714"/>
+        <location filename="../ui/widgets/pickers.py" line="720"/>
         <source>年</source>
         <extracomment>en: Year</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="716"/>
+        <location filename="../ui/widgets/pickers.py" line="722"/>
         <source>月</source>
         <extracomment>en: Month</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="718"/>
+        <location filename="../ui/widgets/pickers.py" line="724"/>
         <source>日</source>
         <extracomment>en: Day</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="720"/>
+        <location filename="../ui/widgets/pickers.py" line="726"/>
         <source>减 10 年</source>
         <extracomment>en: 10 years earlier</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="722"/>
+        <location filename="../ui/widgets/pickers.py" line="728"/>
         <source>减 1 年</source>
         <extracomment>en: 1 year earlier</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="724"/>
+        <location filename="../ui/widgets/pickers.py" line="730"/>
         <source>加 1 年</source>
         <extracomment>en: 1 year later</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="726"/>
+        <location filename="../ui/widgets/pickers.py" line="732"/>
         <source>加 10 年</source>
         <extracomment>en: 10 years later</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="728"/>
+        <location filename="../ui/widgets/pickers.py" line="734"/>
         <source>上一个月</source>
         <extracomment>en: Previous month</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="730"/>
+        <location filename="../ui/widgets/pickers.py" line="736"/>
         <source>下一个月</source>
         <extracomment>en: Next month</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="732"/>
+        <location filename="../ui/widgets/pickers.py" line="738"/>
         <source>前一天</source>
         <extracomment>en: Previous day</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="734"/>
+        <location filename="../ui/widgets/pickers.py" line="740"/>
         <source>后一天</source>
         <extracomment>en: Next day</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="736"/>
+        <location filename="../ui/widgets/pickers.py" line="742"/>
         <source>长期</source>
         <extracomment>en: Long-term</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="738"/>
+        <location filename="../ui/widgets/pickers.py" line="744"/>
         <source>长期有效</source>
         <extracomment>en: Long-term (valid with no end date)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="740"/>
+        <location filename="../ui/widgets/pickers.py" line="746"/>
         <source>确认</source>
         <extracomment>en: Confirm</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="742"/>
+        <location filename="../ui/widgets/pickers.py" line="748"/>
         <source>确认此日期</source>
         <extracomment>en: Confirm this date</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="744"/>
+        <location filename="../ui/widgets/pickers.py" line="750"/>
         <source>日期选择</source>
         <extracomment>en: Date picker</extracomment>
         <translation type="unfinished"></translation>
@@ -181,118 +181,124 @@
 <context>
     <name>DemoPanel</name>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="184"/>
+        <location filename="../ui/widgets/demo_panel.py" line="189"/>
         <source>演示控制（非终端界面）</source>
         <extracomment>en: Demo controls (not part of the kiosk)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="187"/>
+        <location filename="../ui/widgets/demo_panel.py" line="192"/>
         <source>▲ 演示控制</source>
         <extracomment>en: ▲ Demo controls</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="190"/>
+        <location filename="../ui/widgets/demo_panel.py" line="195"/>
         <source>▼ 演示控制</source>
         <extracomment>en: ▼ Demo controls</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="192"/>
+        <location filename="../ui/widgets/demo_panel.py" line="197"/>
         <source>显示或隐藏演示控制</source>
         <extracomment>en: Show or hide the demo controls</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="194"/>
+        <location filename="../ui/widgets/demo_panel.py" line="199"/>
         <source>演示模式：模拟卡片，测试后台</source>
         <extracomment>en: DEMO MODE: emulated cards, test back office</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="197"/>
+        <location filename="../ui/widgets/demo_panel.py" line="202"/>
         <source>读卡器中的卡片：%1</source>
         <extracomment>en: Card in the reader: %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="200"/>
+        <location filename="../ui/widgets/demo_panel.py" line="205"/>
         <source>读卡器中没有卡片</source>
         <extracomment>en: The reader is empty</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="203"/>
+        <location filename="../ui/widgets/demo_panel.py" line="208"/>
         <source>插入演示卡 %1</source>
         <extracomment>en: Insert the demo card %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="205"/>
+        <location filename="../ui/widgets/demo_panel.py" line="210"/>
         <source>拔出卡片</source>
         <extracomment>en: Pull the card</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="209"/>
+        <location filename="../ui/widgets/demo_panel.py" line="214"/>
         <source>社保系统离线</source>
         <extracomment>en: Back office offline</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="212"/>
+        <location filename="../ui/widgets/demo_panel.py" line="217"/>
         <source>重置演示卡密码</source>
         <extracomment>en: Reset the demo cards&apos; PINs</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="215"/>
+        <location filename="../ui/widgets/demo_panel.py" line="220"/>
         <source>演示手机，最新短信验证码：%1</source>
         <extracomment>en: Demo phone, last text message code: %1</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/widgets/demo_panel.py" line="223"/>
+        <source>退出演示</source>
+        <extracomment>en: Quit the demo</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>DigitPad</name>
     <message>
-        <location filename="../ui/widgets/digit_pad.py" line="139"/>
+        <location filename="../ui/widgets/digit_pad.py" line="141"/>
         <source>已输入：%1</source>
         <extracomment>en: Typed: %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/digit_pad.py" line="148"/>
+        <location filename="../ui/widgets/digit_pad.py" line="150"/>
         <source>数字 %1</source>
         <extracomment>en: Digit %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/digit_pad.py" line="150"/>
+        <location filename="../ui/widgets/digit_pad.py" line="152"/>
         <source>字母 X（身份证号码末位）</source>
         <extracomment>en: Letter X (last character of an ID number)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/digit_pad.py" line="152"/>
+        <location filename="../ui/widgets/digit_pad.py" line="154"/>
         <source>删除</source>
         <extracomment>en: Delete</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/digit_pad.py" line="154"/>
+        <location filename="../ui/widgets/digit_pad.py" line="156"/>
         <source>删除最后一位</source>
         <extracomment>en: Delete the last character</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/digit_pad.py" line="156"/>
+        <location filename="../ui/widgets/digit_pad.py" line="158"/>
         <source>确认</source>
         <extracomment>en: Confirm</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/digit_pad.py" line="159"/>
+        <location filename="../ui/widgets/digit_pad.py" line="161"/>
         <source>数字键盘</source>
         <extracomment>en: Number keypad</extracomment>
         <translation type="unfinished"></translation>
@@ -301,49 +307,49 @@
 <context>
     <name>Header</name>
     <message>
-        <location filename="../ui/screens/base.py" line="142"/>
+        <location filename="../ui/screens/base.py" line="144"/>
         <source>社会保障卡自助服务</source>
         <extracomment>en: Social Security Card Self-Service</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/base.py" line="147"/>
+        <location filename="../ui/screens/base.py" line="149"/>
         <source>切换语言为%1</source>
         <extracomment>en: Switch language to %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/base.py" line="150"/>
+        <location filename="../ui/screens/base.py" line="152"/>
         <source>（已开启）</source>
         <extracomment>en: (on)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/base.py" line="152"/>
+        <location filename="../ui/screens/base.py" line="154"/>
         <source>大字版</source>
         <extracomment>en: Large text</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/base.py" line="156"/>
+        <location filename="../ui/screens/base.py" line="158"/>
         <source>高对比</source>
         <extracomment>en: High contrast</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/base.py" line="160"/>
+        <location filename="../ui/screens/base.py" line="162"/>
         <source>语音开</source>
         <extracomment>en: Speech on</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/base.py" line="162"/>
+        <location filename="../ui/screens/base.py" line="164"/>
         <source>语音关</source>
         <extracomment>en: Speech off</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/base.py" line="165"/>
+        <location filename="../ui/screens/base.py" line="167"/>
         <source>呼叫工作人员</source>
         <extracomment>en: Call staff</extracomment>
         <translation type="unfinished"></translation>
@@ -352,31 +358,31 @@
 <context>
     <name>HomeScreen</name>
     <message>
-        <location filename="../ui/screens/home.py" line="144"/>
+        <location filename="../ui/screens/home.py" line="135"/>
         <source>您好！请选择要办理的业务。</source>
         <extracomment>en: Hello! Please choose a service.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/home.py" line="146"/>
+        <location filename="../ui/screens/home.py" line="137"/>
         <source>姓名</source>
         <extracomment>en: Name</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/home.py" line="148"/>
+        <location filename="../ui/screens/home.py" line="139"/>
         <source>社会保障号码</source>
         <extracomment>en: Social security number</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/home.py" line="154"/>
+        <location filename="../ui/screens/home.py" line="145"/>
         <source>结束办理</source>
         <extracomment>en: Finish</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/home.py" line="156"/>
+        <location filename="../ui/screens/home.py" line="147"/>
         <source>结束办理并取卡</source>
         <extracomment>en: Finish and take my card</extracomment>
         <translation type="unfinished"></translation>
@@ -403,49 +409,49 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/identity.py" line="140"/>
+        <location filename="../ui/screens/identity.py" line="141"/>
         <source>请输入您的身份证号码和姓名</source>
         <extracomment>en: Please type your ID number and name</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/identity.py" line="144"/>
+        <location filename="../ui/screens/identity.py" line="145"/>
         <source>身份证号码</source>
         <extracomment>en: ID number</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/identity.py" line="146"/>
+        <location filename="../ui/screens/identity.py" line="147"/>
         <source>姓名</source>
         <extracomment>en: Name</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/identity.py" line="150"/>
+        <location filename="../ui/screens/identity.py" line="151"/>
         <source>点击输入</source>
         <extracomment>en: Tap to type</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/identity.py" line="153"/>
+        <location filename="../ui/screens/identity.py" line="154"/>
         <source>身份证号码：%1</source>
         <extracomment>en: ID number: %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/identity.py" line="157"/>
+        <location filename="../ui/screens/identity.py" line="158"/>
         <source>姓名：%1</source>
         <extracomment>en: Name: %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/identity.py" line="159"/>
+        <location filename="../ui/screens/identity.py" line="160"/>
         <source>下一步</source>
         <extracomment>en: Next</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/identity.py" line="161"/>
+        <location filename="../ui/screens/identity.py" line="162"/>
         <source>取消办理</source>
         <extracomment>en: Cancel</extracomment>
         <translation type="unfinished"></translation>
@@ -454,13 +460,13 @@
 <context>
     <name>IdleWarning</name>
     <message>
-        <location filename="../ui/widgets/overlay.py" line="95"/>
+        <location filename="../ui/widgets/overlay.py" line="97"/>
         <source>您还需要更多时间吗？</source>
         <extracomment>en: Do you need more time?</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/widgets/overlay.py" line="97"/>
+        <location filename="../ui/widgets/overlay.py" line="99"/>
         <source>%n 秒后将结束办理并清除您的信息。</source>
         <extracomment>en: The service ends in %n seconds and your information is cleared.</extracomment>
         <translation>
@@ -468,7 +474,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/widgets/overlay.py" line="99"/>
+        <location filename="../ui/widgets/overlay.py" line="101"/>
         <source>我需要更多时间</source>
         <extracomment>en: I need more time</extracomment>
         <translation type="unfinished"></translation>
@@ -534,7 +540,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../ui/main_window.py" line="212"/>
+        <location filename="../ui/main_window.py" line="216"/>
         <source>社会保障卡自助服务终端</source>
         <extracomment>en: Social Security Card Self-Service Kiosk</extracomment>
         <translation type="unfinished"></translation>
@@ -543,7 +549,7 @@
 <context>
     <name>Notice</name>
     <message>
-        <location filename="../ui/widgets/overlay.py" line="127"/>
+        <location filename="../ui/widgets/overlay.py" line="129"/>
         <source>知道了</source>
         <extracomment>en: OK</extracomment>
         <translation type="unfinished"></translation>
@@ -605,7 +611,7 @@
 <context>
     <name>PickerScreen</name>
     <message>
-        <location filename="../ui/screens/picker.py" line="76"/>
+        <location filename="../ui/screens/picker.py" line="77"/>
         <source>返回</source>
         <extracomment>en: Back</extracomment>
         <translation type="unfinished"></translation>
@@ -930,7 +936,7 @@
     <message>
         <location filename="../ui/widgets/pinyin_keyboard.py" line="515"/>
         <source>中/英</source>
-        <extracomment>en: Chinese / En</extracomment>
+        <extracomment>en: 中 / EN</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -942,7 +948,7 @@
     <message>
         <location filename="../ui/widgets/pinyin_keyboard.py" line="520"/>
         <source>英/中</source>
-        <extracomment>en: En / Chinese</extracomment>
+        <extracomment>en: EN / 中</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -973,37 +979,37 @@
 <context>
     <name>ProfileScreen</name>
     <message>
-        <location filename="../ui/screens/profile.py" line="91"/>
+        <location filename="../ui/screens/profile.py" line="125"/>
         <source>您的个人信息，点击“修改”更新相应内容</source>
         <extracomment>en: Your details. Tap &quot;Change&quot; next to what you want to update.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/profile.py" line="96"/>
+        <location filename="../ui/screens/profile.py" line="133"/>
         <source>（已修改）</source>
         <extracomment>en: (changed)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/profile.py" line="100"/>
+        <location filename="../ui/screens/profile.py" line="137"/>
         <source>修改</source>
         <extracomment>en: Change</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/profile.py" line="102"/>
+        <location filename="../ui/screens/profile.py" line="139"/>
         <source>修改%1</source>
         <extracomment>en: Change %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/profile.py" line="104"/>
+        <location filename="../ui/screens/profile.py" line="141"/>
         <source>下一步：确认提交</source>
         <extracomment>en: Next: check and save</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/profile.py" line="106"/>
+        <location filename="../ui/screens/profile.py" line="143"/>
         <source>取消办理</source>
         <extracomment>en: Cancel</extracomment>
         <translation type="unfinished"></translation>
@@ -1012,25 +1018,25 @@
 <context>
     <name>RegionPicker</name>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="534"/>
+        <location filename="../ui/widgets/pickers.py" line="536"/>
         <source>请选择省、自治区、直辖市</source>
         <extracomment>en: Choose a province, autonomous region or municipality</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="539"/>
+        <location filename="../ui/widgets/pickers.py" line="541"/>
         <source>返回上一级</source>
         <extracomment>en: Back up one level</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="541"/>
+        <location filename="../ui/widgets/pickers.py" line="543"/>
         <source>返回上一级行政区</source>
         <extracomment>en: Back up one level</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="543"/>
+        <location filename="../ui/widgets/pickers.py" line="545"/>
         <source>行政区选择</source>
         <extracomment>en: Region picker</extracomment>
         <translation type="unfinished"></translation>
@@ -1039,7 +1045,7 @@
 <context>
     <name>ResultScreen</name>
     <message numerus="yes">
-        <location filename="../ui/screens/result.py" line="112"/>
+        <location filename="../ui/screens/result.py" line="113"/>
         <source>%n 秒后返回首页</source>
         <extracomment>en: Back to the start in %n seconds</extracomment>
         <translation>
@@ -1047,13 +1053,13 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/screens/result.py" line="130"/>
+        <location filename="../ui/screens/result.py" line="131"/>
         <source>完成</source>
         <extracomment>en: Done</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/result.py" line="132"/>
+        <location filename="../ui/screens/result.py" line="133"/>
         <source>完成，返回首页</source>
         <extracomment>en: Done, back to the start</extracomment>
         <translation type="unfinished"></translation>
@@ -1062,91 +1068,91 @@
 <context>
     <name>StatusScreen</name>
     <message>
-        <location filename="../ui/screens/status.py" line="90"/>
+        <location filename="../ui/screens/status.py" line="97"/>
         <source>卡片</source>
         <extracomment>en: Card</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/status.py" line="92"/>
+        <location filename="../ui/screens/status.py" line="99"/>
         <source>暂无卡片：您的第一张卡正在制作中。</source>
         <extracomment>en: No card yet: your first card is being made.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/status.py" line="95"/>
+        <location filename="../ui/screens/status.py" line="102"/>
         <source>卡号</source>
         <extracomment>en: Card number</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/status.py" line="97"/>
+        <location filename="../ui/screens/status.py" line="104"/>
         <source>状态</source>
         <extracomment>en: Status</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/status.py" line="102"/>
+        <location filename="../ui/screens/status.py" line="109"/>
         <source>挂失日期</source>
         <extracomment>en: Reported lost on</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/status.py" line="105"/>
+        <location filename="../ui/screens/status.py" line="112"/>
         <source>自动解挂日期</source>
         <extracomment>en: Loss report ends on</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/status.py" line="108"/>
+        <location filename="../ui/screens/status.py" line="115"/>
         <source>有效期至</source>
         <extracomment>en: Valid until</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/status.py" line="113"/>
+        <location filename="../ui/screens/status.py" line="120"/>
         <source>查询卡状态和制卡进度</source>
         <extracomment>en: Card status and progress</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/status.py" line="115"/>
+        <location filename="../ui/screens/status.py" line="122"/>
         <source>您的社会保障卡</source>
         <extracomment>en: Your card</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/status.py" line="131"/>
+        <location filename="../ui/screens/status.py" line="138"/>
         <source>没有正在办理的制卡申请。</source>
         <extracomment>en: No card application in progress.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/status.py" line="135"/>
+        <location filename="../ui/screens/status.py" line="142"/>
         <source>%1 — 申请编号 %2</source>
         <extracomment>en: %1 — application %2</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/status.py" line="155"/>
+        <location filename="../ui/screens/status.py" line="162"/>
         <source>已办结。</source>
         <extracomment>en: Finished.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/status.py" line="158"/>
+        <location filename="../ui/screens/status.py" line="165"/>
         <source>预计 %1 前完成</source>
         <extracomment>en: Expected to be ready by %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/status.py" line="164"/>
+        <location filename="../ui/screens/status.py" line="171"/>
         <source>完成</source>
         <extracomment>en: Done</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/status.py" line="166"/>
+        <location filename="../ui/screens/status.py" line="173"/>
         <source>完成，结束办理</source>
         <extracomment>en: Done, end the service</extracomment>
         <translation type="unfinished"></translation>
@@ -1514,7 +1520,7 @@
     <message>
         <location filename="../ui/widgets/pickers.py" line="206"/>
         <source>外国血统中国籍人士</source>
-        <extracomment>en: Chinese citizen of foreign origin</extracomment>
+        <extracomment>en: Of foreign origin</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2358,151 +2364,151 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="46"/>
+        <location filename="../ui/outcomes.py" line="53"/>
         <source>尾号 %1 的社会保障卡已%2，现在任何人都不能使用。</source>
         <extracomment>en: The card %1 is reported lost (%2) and cannot be used by anyone now.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="50"/>
+        <location filename="../ui/outcomes.py" line="57"/>
         <source>挂失将于 %1 自动解除。</source>
         <extracomment>en: The loss report ends by itself on %1.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="53"/>
+        <location filename="../ui/outcomes.py" line="60"/>
         <source>卡内银行账户的挂失请联系合作银行办理。</source>
         <extracomment>en: The bank account of the card is reported separately, with the bank.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="55"/>
+        <location filename="../ui/outcomes.py" line="62"/>
         <source>挂失成功</source>
         <extracomment>en: Your card is reported lost</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="57"/>
+        <location filename="../ui/outcomes.py" line="64"/>
         <source>如找回卡片，可以到自助机或柜台解除挂失。</source>
         <extracomment>en: If you find the card, you can cancel the report at a kiosk or a counter.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="63"/>
+        <location filename="../ui/outcomes.py" line="70"/>
         <source>解除挂失成功</source>
         <extracomment>en: The loss report is cancelled</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="65"/>
+        <location filename="../ui/outcomes.py" line="72"/>
         <source>您的社会保障卡现在可以正常使用了。</source>
         <extracomment>en: Your card can be used again from now on.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="72"/>
+        <location filename="../ui/outcomes.py" line="79"/>
         <source>信息修改成功</source>
         <extracomment>en: Your details are updated</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="74"/>
+        <location filename="../ui/outcomes.py" line="81"/>
         <source>已更新：%1。</source>
         <extracomment>en: Updated: %1.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="81"/>
+        <location filename="../ui/outcomes.py" line="88"/>
         <source>申请编号：%1</source>
         <extracomment>en: Application number: %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="85"/>
+        <location filename="../ui/outcomes.py" line="92"/>
         <source>预计 %1 前制作完成。</source>
         <extracomment>en: Expected to be ready by %1.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="90"/>
+        <location filename="../ui/outcomes.py" line="97"/>
         <source>新卡将邮寄给您。</source>
         <extracomment>en: The card will be sent by post.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="93"/>
+        <location filename="../ui/outcomes.py" line="100"/>
         <source>领取网点：%1</source>
         <extracomment>en: Collect it at: %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="95"/>
+        <location filename="../ui/outcomes.py" line="102"/>
         <source>换卡申请已提交</source>
         <extracomment>en: Your application is submitted</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="97"/>
+        <location filename="../ui/outcomes.py" line="104"/>
         <source>可通过“查询卡状态和制卡进度”查看进度。新卡领取前请保留旧卡。</source>
         <extracomment>en: You can follow it under &quot;Card status and progress&quot;. Please keep your old card until the new one arrives.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="106"/>
+        <location filename="../ui/outcomes.py" line="113"/>
         <source>您可以拨打 12333 查询办理结果。</source>
         <extracomment>en: You can check the result by calling 12333.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="109"/>
+        <location filename="../ui/outcomes.py" line="116"/>
         <source>您可以到柜台查询办理结果。</source>
         <extracomment>en: You can check the result at a service counter.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="112"/>
+        <location filename="../ui/outcomes.py" line="119"/>
         <source>您可以稍后通过“查询卡状态和制卡进度”查看办理结果。</source>
         <extracomment>en: You can check the result later under &quot;Card status and progress&quot;.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="114"/>
+        <location filename="../ui/outcomes.py" line="121"/>
         <source>申请已记录</source>
         <extracomment>en: Your request is recorded</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="116"/>
+        <location filename="../ui/outcomes.py" line="123"/>
         <source>社保系统暂未确认，本机会自动重新提交。查询编号：%1</source>
         <extracomment>en: The social security system has not confirmed it yet; the kiosk will send it again by itself. Reference: %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="123"/>
+        <location filename="../ui/outcomes.py" line="130"/>
         <source>身份核验未通过</source>
         <extracomment>en: We could not confirm who you are</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="125"/>
+        <location filename="../ui/outcomes.py" line="132"/>
         <source>为保护您的安全，本次办理已结束，没有做任何改动。</source>
         <extracomment>en: For your safety the service was ended. Nothing was changed.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="127"/>
+        <location filename="../ui/outcomes.py" line="134"/>
         <source>请携带身份证到柜台办理。</source>
         <extracomment>en: Please bring your ID card to a service counter.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="133"/>
+        <location filename="../ui/outcomes.py" line="140"/>
         <source>已呼叫工作人员</source>
         <extracomment>en: Staff are on their way</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="135"/>
+        <location filename="../ui/outcomes.py" line="142"/>
         <source>请在原地稍候，工作人员马上过来帮助您。</source>
         <extracomment>en: Please wait here, a member of staff will come to help you.</extracomment>
         <translation type="unfinished"></translation>
@@ -2895,211 +2901,211 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="220"/>
+        <location filename="../ui/texts.py" line="221"/>
         <source>临时挂失中</source>
         <extracomment>en: Temporarily reported lost</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="222"/>
+        <location filename="../ui/texts.py" line="223"/>
         <source>已正式挂失</source>
         <extracomment>en: Formally reported lost</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="224"/>
-        <source>已挂失</source>
-        <extracomment>en: Reported lost</extracomment>
+        <location filename="../ui/texts.py" line="225"/>
+        <source>尚未启用</source>
+        <extracomment>en: Not activated yet</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="226"/>
+        <location filename="../ui/texts.py" line="227"/>
         <source>已注销</source>
         <extracomment>en: Cancelled</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="228"/>
+        <location filename="../ui/texts.py" line="229"/>
         <source>已换卡</source>
         <extracomment>en: Replaced by a new card</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="230"/>
+        <location filename="../ui/texts.py" line="231"/>
         <source>已过期</source>
         <extracomment>en: Expired</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="234"/>
+        <location filename="../ui/texts.py" line="235"/>
         <source>未知</source>
         <extracomment>en: Unknown</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="240"/>
+        <location filename="../ui/texts.py" line="241"/>
         <source>申请已受理</source>
         <extracomment>en: Application accepted</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="242"/>
+        <location filename="../ui/texts.py" line="243"/>
         <source>已上传省级系统</source>
         <extracomment>en: Sent to the province</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="244"/>
+        <location filename="../ui/texts.py" line="245"/>
         <source>银行账户已开通</source>
         <extracomment>en: Bank account opened</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="246"/>
+        <location filename="../ui/texts.py" line="247"/>
         <source>卡片已制作</source>
         <extracomment>en: Card manufactured</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="248"/>
+        <location filename="../ui/texts.py" line="249"/>
         <source>卡片已写入个人信息</source>
         <extracomment>en: Card personalised</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="250"/>
+        <location filename="../ui/texts.py" line="251"/>
         <source>已送达服务网点</source>
         <extracomment>en: Delivered to the outlet</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="252"/>
+        <location filename="../ui/texts.py" line="253"/>
         <source>可以领取</source>
         <extracomment>en: Ready for pickup</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="254"/>
+        <location filename="../ui/texts.py" line="255"/>
         <source>已领取</source>
         <extracomment>en: Collected</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="258"/>
+        <location filename="../ui/texts.py" line="259"/>
         <source>办理中</source>
         <extracomment>en: In progress</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="264"/>
+        <location filename="../ui/texts.py" line="265"/>
         <source>换卡</source>
         <extracomment>en: New card (renewal)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="267"/>
+        <location filename="../ui/texts.py" line="268"/>
         <source>补卡</source>
         <extracomment>en: Replacement card</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="270"/>
+        <location filename="../ui/texts.py" line="271"/>
         <source>首次申领</source>
         <extracomment>en: First card</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="272"/>
+        <location filename="../ui/texts.py" line="273"/>
         <source>制卡申请</source>
         <extracomment>en: Card application</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="284"/>
+        <location filename="../ui/texts.py" line="285"/>
         <source>长期</source>
         <extracomment>en: Long-term</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="313"/>
+        <location filename="../ui/texts.py" line="314"/>
         <source>中国</source>
         <extracomment>en: China</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="315"/>
+        <location filename="../ui/texts.py" line="316"/>
         <source>中国香港</source>
         <extracomment>en: Hong Kong, China</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="317"/>
+        <location filename="../ui/texts.py" line="318"/>
         <source>中国澳门</source>
         <extracomment>en: Macao, China</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="319"/>
+        <location filename="../ui/texts.py" line="320"/>
         <source>中国台湾</source>
         <extracomment>en: Taiwan, China</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="321"/>
+        <location filename="../ui/texts.py" line="322"/>
         <source>韩国</source>
         <extracomment>en: Korea</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="323"/>
+        <location filename="../ui/texts.py" line="324"/>
         <source>日本</source>
         <extracomment>en: Japan</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="325"/>
+        <location filename="../ui/texts.py" line="326"/>
         <source>越南</source>
         <extracomment>en: Viet Nam</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="327"/>
+        <location filename="../ui/texts.py" line="328"/>
         <source>俄罗斯</source>
         <extracomment>en: Russia</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="329"/>
+        <location filename="../ui/texts.py" line="330"/>
         <source>美国</source>
         <extracomment>en: United States</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="331"/>
+        <location filename="../ui/texts.py" line="332"/>
         <source>英国</source>
         <extracomment>en: United Kingdom</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="333"/>
+        <location filename="../ui/texts.py" line="334"/>
         <source>德国</source>
         <extracomment>en: Germany</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="335"/>
+        <location filename="../ui/texts.py" line="336"/>
         <source>法国</source>
         <extracomment>en: France</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="337"/>
+        <location filename="../ui/texts.py" line="338"/>
         <source>新加坡</source>
         <extracomment>en: Singapore</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="339"/>
+        <location filename="../ui/texts.py" line="340"/>
         <source>马来西亚</source>
         <extracomment>en: Malaysia</extracomment>
         <translation type="unfinished"></translation>

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QPoint, QRect, Qt, QTextBoundaryFinder
 from PySide6.QtGui import QAccessible, QFontInfo, QTextDocument
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QApplication,
@@ -83,6 +83,23 @@ def _interactive(w: QWidget) -> bool:
     return w.isEnabled() and isinstance(w, (QAbstractButton, *_INPUTS))
 
 
+def _unbreakable(text: str) -> list[str]:
+    """The pieces of ``text`` a word-wrapping label cannot break, by Qt's own line-breaking
+    rules (Unicode UAX #14): words of Latin text and numbers, but single characters of
+    Chinese text (which wraps between any two characters)."""
+    finder = QTextBoundaryFinder(QTextBoundaryFinder.BoundaryType.Line, text)
+    pieces, start = [], 0
+    pos = finder.toNextBoundary()
+    while pos != -1:
+        if pos > start:
+            pieces.append(text[start:pos].rstrip())
+        start = pos
+        pos = finder.toNextBoundary()
+    if start < len(text):
+        pieces.append(text[start:].rstrip())
+    return [p for p in pieces if p]
+
+
 def _clipped(w: QWidget, text: str | None) -> bool:
     """Whether ``w`` is too small for its text (the text would be cut off or overflow)."""
     if not text:
@@ -93,12 +110,18 @@ def _clipped(w: QWidget, text: str | None) -> bool:
             if need_h > w.height() + _TOLERANCE_PX:
                 return True
             # a word too long to wrap (Latin text, numbers) still overflows sideways
-            longest = max((w.fontMetrics().horizontalAdvance(word) for word in text.split()), default=0)
+            fm = w.fontMetrics()
+            longest = max((fm.horizontalAdvance(word) for word in _unbreakable(text)), default=0)
             return longest > w.contentsRect().width() - 2 * max(w.margin(), 0) + _TOLERANCE_PX
         hint = w.sizeHint()
         return (hint.width() > w.width() + _TOLERANCE_PX or
                 hint.height() > w.height() + _TOLERANCE_PX)
     if isinstance(w, QPushButton):
+        # the text the button paints itself: a tile (ui/widgets/tile.py) paints none, its
+        # text() is that of its own labels, which are measured as labels
+        text = QAbstractButton.text(w)
+        if not text:
+            return False
         opt = QStyleOptionButton()
         w.initStyleOption(opt)
         room = w.style().subElementRect(QStyle.SubElement.SE_PushButtonContents, opt, w)

@@ -215,10 +215,11 @@ class MainWindow(QWidget):
         #: en: Social Security Card Self-Service Kiosk
         self.setWindowTitle(self.tr("社会保障卡自助服务终端"))
 
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def event(self, event) -> bool:  # noqa: D102 - Qt's name
+        # not changeEvent(): a Python changeEvent() crashes PySide6 6.12 on a style change
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
-        super().changeEvent(event)
+        return super().event(event)
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().paintEvent(event)

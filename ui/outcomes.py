@@ -39,12 +39,19 @@ def pin_unblocked(_info: Mapping[str, Any]) -> Message:
                    _take_card(), kind="success", code="PIN_UNBLOCKED")
 
 
+def _last_digits(masked: Any) -> str:
+    """The unmasked end of a masked card number (A1****001 -> 001)."""
+    text = str(masked or "")
+    tail = text[len(text.rstrip("0123456789")):] if text else ""
+    return tail or "—"
+
+
 def loss_reported(info: Mapping[str, Any]) -> Message:
     kind = texts.loss_kind(info.get("kind"))
     lines = [
         #: en: The card %1 is reported lost (%2) and cannot be used by anyone now.
         translate("outcomes", "尾号 %1 的社会保障卡已%2，现在任何人都不能使用。")
-        .replace("%1", str(info.get("card_no") or "")[-4:] or "—").replace("%2", kind)]
+        .replace("%1", _last_digits(info.get("card_no"))).replace("%2", kind)]
     if info.get("auto_lift_at"):
         #: en: The loss report ends by itself on %1.
         lines.append(translate("outcomes", "挂失将于 %1 自动解除。")

@@ -216,12 +216,13 @@ def card_status(status: str | None) -> str:
     table = {
         #: en: In use
         "active": lambda: translate("texts", "正常使用"),
+        # the back office's statuses (kiosk.backoffice_types.CARD_STATUSES)
         #: en: Temporarily reported lost
-        "temporary_loss": lambda: translate("texts", "临时挂失中"),
+        "temp_lost": lambda: translate("texts", "临时挂失中"),
         #: en: Formally reported lost
-        "formal_loss": lambda: translate("texts", "已正式挂失"),
-        #: en: Reported lost
-        "lost": lambda: translate("texts", "已挂失"),
+        "lost": lambda: translate("texts", "已正式挂失"),
+        #: en: Not activated yet
+        "not_activated": lambda: translate("texts", "尚未启用"),
         #: en: Cancelled
         "cancelled": lambda: translate("texts", "已注销"),
         #: en: Replaced by a new card

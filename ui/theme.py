@@ -248,14 +248,46 @@ def stylesheet(t: Theme) -> str:
     QPushButton[role="secondary"] {{
         background: {t.secondary}; color: {t.on_secondary}; border: {b}px solid {t.border};
     }}
-    QPushButton[role="tile"] {{
+    QPushButton[role="tile"], QPushButton[role="tile-secondary"] {{
         min-width: {t.min_target_px}px; min-height: {t.service_h}px; padding: 0;
     }}
+    QPushButton[role="option-tile"], QPushButton[role="option-tile-secondary"] {{
+        min-width: {t.min_target_px}px; min-height: {t.button_min_h}px; padding: 0;
+    }}
+    QPushButton[role="tile-secondary"], QPushButton[role="option-tile-secondary"] {{
+        background: {t.secondary}; color: {t.on_secondary}; border: {b}px solid {t.border};
+    }}
+    /* the labels of a tile (ui/widgets/tile.py) lie on the tile's colour */
     QLabel[role="tile-name"] {{
-        color: {t.on_primary}; font-size: {t.service_px}px; font-weight: bold; background: transparent;
+        color: {t.on_primary}; font-size: {t.service_px}px; font-weight: bold; background: {t.primary};
     }}
     QLabel[role="tile-hint"] {{
-        color: {t.on_primary}; font-size: {t.body_px}px; background: transparent;
+        color: {t.on_primary}; font-size: {t.body_px}px; background: {t.primary};
+    }}
+    QLabel[role="option-tile-name"] {{
+        color: {t.on_primary}; font-size: {t.button_px}px; font-weight: bold; background: {t.primary};
+    }}
+    QLabel[role="option-tile-hint"] {{
+        color: {t.on_primary}; font-size: {t.body_px}px; background: {t.primary};
+    }}
+    QLabel[role="option-tile-name-secondary"] {{
+        color: {t.on_secondary}; font-size: {t.button_px}px; font-weight: bold; background: {t.secondary};
+    }}
+    QLabel[role="option-tile-hint-secondary"] {{
+        color: {t.on_secondary}; font-size: {t.body_px}px; background: {t.secondary};
+    }}
+    /* a button sized to its text (still a full touch target): the tap-to-type fields,
+       the 修改 keys of a list of details, the actions beside them */
+    QPushButton[role="field-button"] {{
+        background: {t.surface}; color: {t.text}; border: {b}px solid {t.border};
+        font-size: {t.value_small_px}px;
+        min-width: {t.min_target_px}px; min-height: {t.min_target_px}px; padding: 0 {t.gap_small}px;
+    }}
+    QPushButton[role="compact"], QPushButton[role="compact-secondary"] {{
+        min-width: {t.min_target_px}px; min-height: {t.min_target_px}px; padding: 0 {t.gap}px;
+    }}
+    QPushButton[role="compact-secondary"] {{
+        background: {t.secondary}; color: {t.on_secondary}; border: {b}px solid {t.border};
     }}
     QPushButton[role="service"] {{
         font-size: {t.service_px}px;

@@ -425,10 +425,6 @@ def test_renewal_then_its_progress(citizen):
 
 # --- what the citizen reads about a lost card --------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ui/texts.py card_status(): its table has 'temporary_loss'/'formal_loss', but the back "
-    "office's (and kiosk.backoffice_types') card statuses are 'temp_lost', 'lost', "
-    "'not_activated'...: a temporarily lost card shows 状态 '未知' (Unknown)"))
 @pytest.mark.parametrize("citizen", ["zh-normal"], indirect=True)
 def test_card_status_of_a_card_reported_lost(citizen):
     c = citizen
@@ -445,9 +441,6 @@ def test_card_status_of_a_card_reported_lost(citizen):
     assert rows["状态"] != "未知" and "挂失" in rows["状态"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ui/outcomes.py loss_reported(): takes str(info['card_no'])[-4:] of a number the "
-    "workflow already masked (A1****001), so the result says '尾号 *001' with a mask star"))
 def test_loss_result_names_the_card_by_its_last_digits(qapp):
     from kiosk import masking
     from ui import outcomes

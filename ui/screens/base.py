@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, QLocale, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from .. import theme
+from ..widgets.balanced_label import BalancedLabel
 
 # a text asked again on every language change (``lambda: texts.service_name(s)``)
 Text = Callable[[], str]
@@ -62,9 +63,10 @@ def name_option(btn: QPushButton, opt: Option) -> None:
 
 
 def label(role: str, parent: QWidget | None = None, *, wrap: bool = True,
-          align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> QLabel:
-    """A plain-text label styled by ``role`` (see ``ui/theme.py``)."""
-    lab = QLabel(parent)
+          align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft, balanced: bool = False) -> QLabel:
+    """A plain-text label styled by ``role`` (see ``ui/theme.py``); ``balanced``: it wraps
+    into lines of even length (:class:`~ui.widgets.balanced_label.BalancedLabel`)."""
+    lab = BalancedLabel(parent) if balanced and wrap else QLabel(parent)
     lab.setProperty("role", role)
     lab.setTextFormat(Qt.TextFormat.PlainText)   # card data is never interpreted as HTML
     lab.setWordWrap(wrap)
@@ -195,12 +197,14 @@ class Screen(QWidget):
     def retranslate(self) -> None:
         """Write every text of the screen (again)."""
 
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def event(self, event) -> bool:  # noqa: D102 - Qt's name
+        # the language change here, not in changeEvent(): a Python changeEvent() makes
+        # PySide6 6.12 crash when the style sheet changes (Fatal Python error: none_dealloc)
         if event.type() == QEvent.Type.LanguageChange:
             if self.header:
                 self.header.retranslate()
             self.retranslate()
-        super().changeEvent(event)
+        return super().event(event)
 
 
 # label roles read aloud (the PIN dots, the digits typed and field captions are not)

@@ -2,7 +2,7 @@
 
 A view only: the controller passes the prompt and the :class:`~ui.screens.base.Option`
 list; a tap comes back as :attr:`ChoiceScreen.chosen` with the option's key.
-Options are shown two per row; the secondary actions (back, cancel) sit at the
+Options are shown two per row, as tiles whose text wraps; the secondary actions (back, cancel) sit at the
 bottom. Every text is a callable, asked again on a language change.
 """
 
@@ -11,6 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QWidget
 
+from .. import theme
+from ..widgets.tile import TileButton
 from .base import Option, Screen, Text, clear_layout, label, name_option, option_button, text_of
 
 
@@ -35,7 +37,7 @@ class ChoiceScreen(Screen):
         self.text = label("body", self.body)
         self.text.setObjectName("choiceText")
         self.grid = QGridLayout()
-        self.grid.setSpacing(32)
+        self.grid.setSpacing(theme.current().spacing)
         self.bottom = QHBoxLayout()
         self.bottom.setSpacing(32)
         self.content.addWidget(self.prompt)
@@ -55,11 +57,23 @@ class ChoiceScreen(Screen):
         clear_layout(self.bottom)
         self.buttons = {}
         for i, opt in enumerate(self._options):
-            b = option_button(self.body, opt if opt.role else Option(opt.key, opt.text, opt.hint,
-                                                                    opt.accessible, "option"))
+            if opt.role in ("", "option"):
+                # the answer and its hint wrap inside the button (a long hint, English)
+                b = TileButton(self.body, role="option-tile")
+                b.setObjectName(f"option_{opt.key}")
+                b.setProperty("key", opt.key)
+            else:
+                b = option_button(self.body, opt)
             b.clicked.connect(lambda _=False, k=opt.key: self.chosen.emit(k))
             self.grid.addWidget(b, i // 2, i % 2)
             self.buttons[opt.key] = b
+        for c in range(2):
+            self.grid.setColumnStretch(c, 1)
+        if len(self.buttons) <= 4:
+            # a few answers: tall tiles (room for a hint line); more keep to their text
+            for b in self.buttons.values():
+                if isinstance(b, TileButton):
+                    b.set_least_height(theme.current().option_h)
         self.bottom.addStretch(1)
         for opt in self._secondary:
             b = option_button(self.body, opt if opt.role else Option(opt.key, opt.text, opt.hint,
@@ -78,5 +92,7 @@ class ChoiceScreen(Screen):
         self.message.setVisible(bool(self.message.text()))
         for opt in self._options + self._secondary:
             b = self.buttons.get(opt.key)
-            if b is not None:
+            if isinstance(b, TileButton):
+                b.set_texts(opt.text(), text_of(opt.hint), text_of(opt.accessible) or None)
+            elif b is not None:
                 name_option(b, opt)

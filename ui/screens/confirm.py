@@ -61,7 +61,7 @@ class ConfirmScreen(Screen):
         self.values = []
         for i, _ in enumerate(self._rows):
             f = label("field", self.card, wrap=False)
-            v = label("value-small", self.card)
+            v = label("value-small", self.card, balanced=True)
             v.setObjectName(f"confirmValue{i}")
             self.rows.addWidget(f, i, 0, Qt.AlignmentFlag.AlignTop)
             self.rows.addWidget(v, i, 1)

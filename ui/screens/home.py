@@ -9,49 +9,26 @@ bystander learns nothing.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QWidget
 
 from kiosk import masking
 from kiosk.card import CardInfo
 
 from .. import texts, theme
+from ..widgets.tile import TileButton
 from .base import Screen, button, clear_layout, label, set_text
 
 
-class ServiceTile(QPushButton):
-    """A big service button: the service's name, and under it one smaller line of what it is for."""
+class ServiceTile(TileButton):
+    """A big service button: the service's name, and under it one smaller line of what it is for.
+
+    Both lines wrap (:class:`~ui.widgets.tile.TileButton`), so a long English name
+    or 长辈版's bigger text takes another line instead of being cut off."""
 
     def __init__(self, parent: QWidget, service: str):
-        super().__init__(parent)
+        super().__init__(parent, role="tile")
         self.setObjectName(f"service_{service}")
-        self.setProperty("role", "tile")
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(24, 12, 24, 12)
-        box.setSpacing(4)
-        self.name = label("tile-name", self, align=Qt.AlignmentFlag.AlignHCenter)
-        self.hint = label("tile-hint", self, align=Qt.AlignmentFlag.AlignHCenter)
-        for lab in (self.name, self.hint):
-            lab.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
-            box.addWidget(lab)
-
-    def set_texts(self, name: str, hint: str) -> None:
-        self.name.setText(name)
-        self.hint.setText(hint)
-        self.hint.setVisible(bool(hint))
-        self.setAccessibleName(f"{name}，{hint}" if hint else name)
-
-    def text(self) -> str:  # noqa: D102 - what a reader of the button sees
-        return self.name.text()
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        t = theme.current()
-        return self.layout().sizeHint().expandedTo(QSize(t.min_target_px, t.min_target_px))
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
-        return self.sizeHint()
 
 
 class HomeScreen(Screen):
@@ -71,10 +48,11 @@ class HomeScreen(Screen):
         holder = QWidget(self.body)
         holder.setProperty("role", "card")
         holder.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        t = theme.current()
         grid = QGridLayout(holder)
-        grid.setContentsMargins(48, 16, 48, 16)
-        grid.setHorizontalSpacing(48)
-        grid.setVerticalSpacing(8)
+        grid.setContentsMargins(t.gap_wide, t.gap_small, t.gap_wide, t.gap_small)
+        grid.setHorizontalSpacing(t.gap_wide)
+        grid.setVerticalSpacing(t.gap_small // 2)
         self.name_field = label("field", holder, wrap=False)
         self.name_value = label("value-small", holder)
         self.name_value.setObjectName("homeName")
@@ -89,16 +67,14 @@ class HomeScreen(Screen):
         grid.setColumnStretch(3, 1)
 
         self.tiles = QGridLayout()
-        self.tiles.setSpacing(32)
-        bottom = QHBoxLayout()
+        self.tiles.setSpacing(t.spacing)
+        self.bottom = bottom = QHBoxLayout()
         bottom.addStretch(1)
         self.finish_button = button(self.body, role="secondary", name="finish")
         self.finish_button.clicked.connect(self.finishRequested)
-        bottom.addWidget(self.finish_button)
 
         self.content.addWidget(self.greeting)
         self.content.addWidget(holder)
-        self.content.addSpacing(8)
         self.content.addLayout(self.tiles)
         self.content.addStretch(1)
         self.content.addLayout(bottom)
@@ -114,14 +90,29 @@ class HomeScreen(Screen):
         self._build_tiles()
 
     def _build_tiles(self) -> None:
+        # 结束办理 stays: it only moves between the last row of tiles and a row of its own
+        self.tiles.removeWidget(self.finish_button)
+        self.bottom.removeWidget(self.finish_button)
         clear_layout(self.tiles)
         self.service_buttons = {}
-        columns = 4 if len(self._services) > 6 else (3 if len(self._services) > 4 else 2)
+        # five to seven tiles leave a cell free in their last row, for 结束办理
+        n = len(self._services)
+        columns = 4 if n > 5 else (3 if n > 4 else 2)
+        for c in range(4):
+            # columns of one width, whatever the length of the names in them
+            self.tiles.setColumnStretch(c, 1 if c < columns else 0)
         for i, service in enumerate(self._services):
             b = ServiceTile(self.body, service)
             b.clicked.connect(lambda _=False, s=service: self._on_tile(s))
             self.tiles.addWidget(b, i // columns, i % columns)
             self.service_buttons[service] = b
+        if n % columns:
+            # the last row has room: 结束办理 takes its bottom-right corner, and the
+            # tiles keep the height of the row it would have taken (长辈版, English)
+            self.tiles.addWidget(self.finish_button, n // columns, columns - 1,
+                                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
+        else:
+            self.bottom.addWidget(self.finish_button)
         self.retranslate()
 
     def _on_tile(self, service: str) -> None:

@@ -9,7 +9,7 @@ says which field is wrong (``show_identity(field=..., reason=...)``).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QGridLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from .. import theme
@@ -47,8 +47,9 @@ class IdentityScreen(Screen):
         self.prompt.setObjectName("identityPrompt")
         self.message = label("alert", self.body)
         self.message.setObjectName("identityMessage")
+        t = theme.current()
         fields = QGridLayout()
-        fields.setHorizontalSpacing(24)
+        fields.setHorizontalSpacing(t.gap)
         self.ssn_caption = label("field", self.body, wrap=False)
         self.ssn_button = button(self.body, role="field-button", name="identitySsn")
         self.ssn_button.clicked.connect(self.edit_ssn)
@@ -78,13 +79,13 @@ class IdentityScreen(Screen):
         self.stack.addWidget(pad_box)
         self.stack.addWidget(self.keyboard)
         self._pad_box = pad_box
-        self.next_button = button(self.body, name="identityNext")
+        # the row of fields and actions is one line over the keyboard: buttons sized to their text
+        self.next_button = button(self.body, role="compact", name="identityNext")
         self.next_button.clicked.connect(self._next)
-        self.cancel_button = button(self.body, role="secondary", name="identityCancel")
+        self.cancel_button = button(self.body, role="compact-secondary", name="identityCancel")
         self.cancel_button.clicked.connect(lambda: self.chosen.emit("cancel"))
         fields.addWidget(self.cancel_button, 0, 4)
         fields.addWidget(self.next_button, 0, 5)
-        t = theme.current()
         self.content.setContentsMargins(t.margin // 2, t.spacing // 2, t.margin // 2, t.spacing // 2)
         self.content.setSpacing(t.spacing // 2)
         self.prompt.hide()          # the captions say it; speech reads it (speech_text)

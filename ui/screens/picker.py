@@ -33,7 +33,8 @@ class PickerScreen(Screen):
         self.cancel_button = button(self.body, role="secondary", name="pickerCancel")
         self.cancel_button.clicked.connect(lambda: self.chosen.emit("cancel"))
         self.stack = QStackedWidget(self.body)
-        self.list = pickers.ListPicker(self.stack, columns=5, rows=2)
+        # five columns of the theme's buttons fit 1920 px; 长辈版's wider buttons, four
+        self.list = pickers.ListPicker(self.stack, columns=4 if theme.current().large else 5, rows=2)
         self.list.chosen.connect(lambda code: self.picked.emit(code))
         self.date = pickers.DatePicker(self.stack)
         self.date.chosen.connect(lambda day: self.picked.emit(day))

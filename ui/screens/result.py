@@ -66,11 +66,11 @@ class ResultScreen(Screen):
         self.code = ""
         center = Qt.AlignmentFlag.AlignHCenter
         self.mark = OutcomeMark(self.body)
-        self.heading = label("heading", self.body, align=center)
+        self.heading = label("heading", self.body, align=center, balanced=True)
         self.heading.setObjectName("resultHeading")
-        self.text = label("body", self.body, align=center)
+        self.text = label("body", self.body, align=center, balanced=True)
         self.text.setObjectName("resultText")
-        self.advice = label("heading", self.body, align=center)
+        self.advice = label("heading", self.body, align=center, balanced=True)
         self.advice.setObjectName("resultAdvice")
         self.countdown = label("muted", self.body, align=center)
         self.countdown.setObjectName("resultCountdown")
@@ -81,13 +81,14 @@ class ResultScreen(Screen):
         row.addWidget(self.done_button)
         row.addStretch(1)
 
+        t = theme.current()
+        # close lines: a long text and its advice (English, 长辈版) keep the room they need
+        self.content.setSpacing(t.gap_small)
         self.content.addStretch(2)
         self.content.addWidget(self.mark, 0, center)
-        self.content.addSpacing(16)
         self.content.addWidget(self.heading)
-        self.content.addSpacing(16)
         self.content.addWidget(self.text)
-        self.content.addSpacing(32)
+        self.content.addSpacing(t.gap_small)
         self.content.addWidget(self.advice)
         self.content.addStretch(2)
         self.content.addWidget(self.countdown)

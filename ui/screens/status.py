@@ -14,7 +14,7 @@ from typing import Any, Mapping
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from .. import texts
+from .. import texts, theme
 from .base import Screen, button, clear_layout, label, set_text
 
 
@@ -40,22 +40,23 @@ class StatusScreen(Screen):
         self.card_box = QWidget(self.body)
         self.card_box.setProperty("role", "card")
         self.card_box.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        t = theme.current()
         self.card_rows = QGridLayout(self.card_box)
-        self.card_rows.setContentsMargins(40, 24, 40, 24)
-        self.card_rows.setVerticalSpacing(12)
-        self.card_rows.setHorizontalSpacing(32)
+        self.card_rows.setContentsMargins(t.gap_wide, t.gap, t.gap_wide, t.gap)
+        self.card_rows.setVerticalSpacing(t.gap_small)
+        self.card_rows.setHorizontalSpacing(t.spacing)
 
         self.timeline_box = QWidget(self.body)
         self.timeline_box.setProperty("role", "card")
         self.timeline_box.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         tl = QVBoxLayout(self.timeline_box)
-        tl.setContentsMargins(40, 24, 40, 24)
-        tl.setSpacing(8)
+        tl.setContentsMargins(t.gap_wide, t.gap, t.gap_wide, t.gap)
+        tl.setSpacing(t.gap_small // 2)
         self.timeline_title = label("body", self.timeline_box)
         self.timeline_title.setObjectName("timelineTitle")
         self.stages = QGridLayout()
-        self.stages.setHorizontalSpacing(24)
-        self.stages.setVerticalSpacing(4)
+        self.stages.setHorizontalSpacing(t.gap)
+        self.stages.setVerticalSpacing(t.gap_small // 4)
         self.expected = label("body", self.timeline_box)
         self.expected.setObjectName("timelineExpected")
         tl.addWidget(self.timeline_title)
@@ -63,16 +64,22 @@ class StatusScreen(Screen):
         tl.addWidget(self.expected)
         tl.addStretch(1)
 
+        # the heading over the card on the left, so that the timeline (eight stages, and
+        # the application's number) has the whole height on the right, in 长辈版 too
+        left = QVBoxLayout()
+        left.setSpacing(t.spacing)
+        left.addWidget(self.prompt)
+        left.addWidget(self.card_box)
+        left.addStretch(1)
         row = QHBoxLayout()
-        row.setSpacing(48)
-        row.addWidget(self.card_box, 1, Qt.AlignmentFlag.AlignTop)
+        row.setSpacing(t.gap_wide)
+        row.addLayout(left, 1)
         row.addWidget(self.timeline_box, 1)
         self.done_button = button(self.body, name="statusDone")
         self.done_button.clicked.connect(self.doneRequested)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
         bottom.addWidget(self.done_button)
-        self.content.addWidget(self.prompt)
         self.content.addLayout(row, 1)
         self.content.addLayout(bottom)
         self.stage_labels: list = []
@@ -117,7 +124,7 @@ class StatusScreen(Screen):
         for i, (field, value) in enumerate(self._card_rows()):
             f = label("field", self.card_box, wrap=False)
             f.setText(field)
-            v = label("value-small", self.card_box)
+            v = label("value-small", self.card_box, balanced=True)
             v.setText(value)
             v.setObjectName(f"statusValue{i}")
             self.card_rows.addWidget(f, i, 0, Qt.AlignmentFlag.AlignTop)

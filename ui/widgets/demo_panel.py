@@ -223,7 +223,8 @@ class DemoPanel(QWidget):
         self.quit_button.setText(self.tr("退出演示"))
         self.quit_button.setAccessibleName(self.quit_button.text())
 
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def event(self, event) -> bool:  # noqa: D102 - Qt's name
+        # not changeEvent(): a Python changeEvent() crashes PySide6 6.12 on a style change
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
-        super().changeEvent(event)
+        return super().event(event)

@@ -20,8 +20,8 @@ class DigitPad(QWidget):
     textChanged = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, *, wide: bool = False):
-        """``wide``: every key in one row (under a full-width display), for screens that
-        also hold a keyboard; otherwise the usual 3 × 4 block."""
+        """``wide``: the keys in two rows under a full-width display (the digits in the
+        first), for screens that also hold a keyboard; otherwise the usual 3 × 4 block."""
         super().__init__(parent)
         self.setObjectName("digitPad")
         self._text = ""
@@ -44,11 +44,13 @@ class DigitPad(QWidget):
         self.confirm_button = self._make("key-confirm", "digitConfirm")
         self.confirm_button.clicked.connect(self._on_confirm)
         if wide:
+            # the digits and X in one row, 删除 and 确认 under its right end, each two keys
+            # wide so that their words fit in 长辈版 and in English too
             for i, d in enumerate("1234567890X"):
                 self._add_key(grid, d, 0, i)
             self.x_key = self.keys["X"]
-            grid.addWidget(self.backspace_button, 0, 11)
-            grid.addWidget(self.confirm_button, 0, 12, 1, 2)
+            grid.addWidget(self.backspace_button, 1, 7, 1, 2)
+            grid.addWidget(self.confirm_button, 1, 9, 1, 2)
         else:
             for i, d in enumerate("123456789"):
                 self._add_key(grid, d, i // 3, i % 3)
@@ -159,7 +161,9 @@ class DigitPad(QWidget):
         self.setAccessibleName(self.tr("数字键盘"))
         self._refresh()
 
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def event(self, event) -> bool:  # noqa: D102 - Qt's name
+        # the language change here, not in changeEvent(): a Python changeEvent() makes
+        # PySide6 6.12 crash when the style sheet changes (Fatal Python error: none_dealloc)
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
-        super().changeEvent(event)
+        return super().event(event)

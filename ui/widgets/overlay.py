@@ -55,10 +55,12 @@ class Overlay(QWidget):
 
         return spoken_text(self)
 
-    def changeEvent(self, event) -> None:  # noqa: N802
+    def event(self, event) -> bool:  # noqa: D102 - Qt's name
+        # the language change here, not in changeEvent(): a Python changeEvent() makes
+        # PySide6 6.12 crash when the style sheet changes (Fatal Python error: none_dealloc)
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
-        super().changeEvent(event)
+        return super().event(event)
 
     def retranslate(self) -> None:
         """Write the texts (again)."""

@@ -202,7 +202,7 @@ def ethnicity_items() -> Items:
         ("56", translate("ethnicity", "基诺族")),
         #: en: Other
         ("97", translate("ethnicity", "其他")),
-        #: en: Chinese citizen of foreign origin
+        #: en: Of foreign origin
         ("98", translate("ethnicity", "外国血统中国籍人士")),
     ]
 
@@ -241,7 +241,7 @@ class ListPicker(QWidget):
         grid = self._grid = QGridLayout()
         self._item_keys: list[QPushButton] = []
         for i in range(self._columns * self._rows):
-            btn = _button(self, "secondary", f"item{i}")
+            btn = _button(self, "secondary", f"item_{i}")
             btn.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             btn.clicked.connect(lambda _=False, b=btn: self._on_item(b))
             self._item_keys.append(btn)
@@ -437,10 +437,12 @@ class ListPicker(QWidget):
         self._name_filter_keys()
         self._refresh()
 
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def event(self, event) -> bool:  # noqa: D102 - Qt's name
+        # the language change here, not in changeEvent(): a Python changeEvent() makes
+        # PySide6 6.12 crash when the style sheet changes (Fatal Python error: none_dealloc)
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
-        super().changeEvent(event)
+        return super().event(event)
 
 
 # --- regions --------------------------------------------------------------------------------------
@@ -543,10 +545,12 @@ class RegionPicker(QWidget):
         self.setAccessibleName(self.tr("行政区选择"))
         self._refresh()
 
-    def changeEvent(self, event) -> None:  # noqa: N802
+    def event(self, event) -> bool:  # noqa: D102 - Qt's name
+        # the language change here, not in changeEvent(): a Python changeEvent() makes
+        # PySide6 6.12 crash when the style sheet changes (Fatal Python error: none_dealloc)
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
-        super().changeEvent(event)
+        return super().event(event)
 
 
 # --- dates ------------------------------------------------------------------------------------------
@@ -656,6 +660,8 @@ class DatePicker(QWidget):
         self._box.setSpacing(t.spacing)
         for btn in self._steps:
             btn.setMinimumSize(t.keypad_key, t.keypad_key)
+        for btn in (self.year_minus10, self.year_plus10):      # "−10" needs room round it
+            btn.setMinimumWidth(t.keypad_key + 2 * t.keypad_spacing)
 
     # --- public -----------------------------------------------------------------------------------
     def date(self) -> dt.date:
@@ -744,7 +750,9 @@ class DatePicker(QWidget):
         self.setAccessibleName(self.tr("日期选择"))
         self._refresh()
 
-    def changeEvent(self, event) -> None:  # noqa: N802
+    def event(self, event) -> bool:  # noqa: D102 - Qt's name
+        # the language change here, not in changeEvent(): a Python changeEvent() makes
+        # PySide6 6.12 crash when the style sheet changes (Fatal Python error: none_dealloc)
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
-        super().changeEvent(event)
+        return super().event(event)

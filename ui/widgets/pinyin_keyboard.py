@@ -511,12 +511,12 @@ class PinyinKeyboard(QWidget):
             #: en: Show the digit and punctuation keys
             self.page_button.setAccessibleName(self.tr("切换到数字和符号键盘"))
         if self._chinese:
-            #: en: Chinese / En
+            #: en: 中 / EN
             self.mode_button.setText(self.tr("中/英"))
             #: en: Typing Chinese pinyin; switch to English letters
             self.mode_button.setAccessibleName(self.tr("当前为中文拼音输入，切换到英文字母"))
         else:
-            #: en: En / Chinese
+            #: en: EN / 中
             self.mode_button.setText(self.tr("英/中"))
             #: en: Typing English letters; switch to Chinese pinyin
             self.mode_button.setAccessibleName(self.tr("当前为英文字母输入，切换到中文拼音"))
@@ -529,7 +529,9 @@ class PinyinKeyboard(QWidget):
         self._refresh()
 
     # --- Qt events --------------------------------------------------------------------------------
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def event(self, event) -> bool:  # noqa: D102 - Qt's name
+        # the language change here, not in changeEvent(): a Python changeEvent() makes
+        # PySide6 6.12 crash when the style sheet changes (Fatal Python error: none_dealloc)
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
-        super().changeEvent(event)
+        return super().event(event)
