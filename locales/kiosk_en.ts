@@ -2567,8 +2567,8 @@
     <message>
         <location filename="../ui/profile_editing.py" line="84"/>
         <source>新的%1</source>
-        <extracomment>en: New %1</extracomment>
-        <translation>New %1</translation>
+        <extracomment>en: %1: the new value</extracomment>
+        <translation>%1: the new value</translation>
     </message>
     <message>
         <location filename="../ui/profile_editing.py" line="90"/>

@@ -2561,7 +2561,7 @@
     <message>
         <location filename="../ui/profile_editing.py" line="84"/>
         <source>新的%1</source>
-        <extracomment>en: New %1</extracomment>
+        <extracomment>en: %1: the new value</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>

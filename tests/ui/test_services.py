@@ -298,8 +298,7 @@ def test_profile_change_phone(citizen):
     assert value.text() == ORDINARY.phone[:3] + "****" + ORDINARY.phone[-4:]
     c.tap(profile.edit_buttons["phone"])
     code = c.wait("code")
-    # (en: "New Mobile phone": ui/profile_editing.py joins "New %1" with the field's name)
-    assert code.prompt.text().lower() == tr(c, "新的手机号码", "new mobile phone")
+    assert code.prompt.text() == tr(c, "新的手机号码", "Mobile phone: the new value")
     c.pad(code.pad, new_phone, confirm=True)
     profile = c.wait("profile", lambda: "phone" in c.window.profile._changed, timeout=SLOW_MS)
     assert tr(c, "（已修改）", "(changed)") in profile.value_labels["phone"][1].text()
