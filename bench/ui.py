@@ -67,8 +67,6 @@ def production_services():
     """What a deployed kiosk builds at start besides the window: the back-office client
     (nothing listens at its URL here: nothing is asked at start), the rule pack, the
     journal and its outbox (a temporary file)."""
-    import tempfile
-
     from kiosk.backoffice_client import BackOfficeClient
     from kiosk.journal import Journal, Outbox
     from kiosk.policies import load_pack

@@ -649,7 +649,7 @@ class KioskController(QObject):
         try:
             wf = self._make_workflow(service, s)
         except errors.KioskError as exc:
-            self.show_result(lambda: messages.describe(exc), error=exc)
+            self.show_result(lambda err=exc: messages.describe(err), error=exc)
             return
         self._run(s, wf)
 
@@ -672,7 +672,7 @@ class KioskController(QObject):
 
                 wf = CardStatusQuery(sv.client, sv.pack, **self._kw())
         except errors.KioskError as exc:
-            self.show_result(lambda: messages.describe(exc), error=exc)
+            self.show_result(lambda err=exc: messages.describe(err), error=exc)
             return
         self._run(s, wf)
 

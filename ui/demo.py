@@ -14,7 +14,6 @@ import argparse
 import logging
 import os
 import sys
-from typing import Callable
 
 NO_DISPLAY = ("No display found. Run it under a virtual display: "
               "xvfb-run -a -s '-screen 0 1920x1080x24' ./run demo\n"

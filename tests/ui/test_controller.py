@@ -76,3 +76,29 @@ def test_kiosk_window_is_locked_down(kiosk, qapp):
 
     teardown(w)
     assert not w.locked and QApplication.overrideCursor() is None
+
+
+def test_a_service_refused_at_start_reads_in_both_languages(qtbot, settings):
+    """Hainan uses no PIN (第14条): a PIN reset refuses to start; the result names the
+    article and follows a language switch."""
+    from ui.app import switch_language
+    from ui.demo_kiosk import DemoKiosk
+
+    from .kiosk_driver import KioskDriver, make_readers
+
+    with DemoKiosk("hainan", connect_timeout=0.5, max_attempts=1) as demo:
+        k = KioskDriver(qtbot, make_readers(), demo.hsm, settings, services=demo.services, demo=demo)
+        try:
+            k.insert("ordinary")
+            assert "pin_reset" not in k.window.home.service_buttons     # absent, not greyed out
+            k.controller.start_service("pin_reset")
+            k.wait_for(k.window.result)
+            assert k.window.result.heading.text() == "本机不能办理此业务"
+            assert "第14条" in k.window.result.text.text()
+            switch_language(k.window, "en")          # the screens rewrite their texts on the event
+            qtbot.waitUntil(lambda: k.window.result.heading.text()
+                            == "This service is not available at this kiosk", timeout=2000)
+            assert "第14条" in k.window.result.text.text()
+        finally:
+            switch_language(k.window, "zh_CN")
+            k.close()

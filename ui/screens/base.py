@@ -55,6 +55,20 @@ def option_button(parent: QWidget, opt: Option) -> QPushButton:
     return btn
 
 
+def add_option_buttons(parent: QWidget, layout, options: list[Option], chosen, *,
+                       role: str, align: Qt.AlignmentFlag) -> dict[str, QPushButton]:
+    """A button per option in ``layout`` (``role`` unless the option has its own); a tap
+    emits ``chosen(key)``. Returns the buttons by key."""
+    buttons: dict[str, QPushButton] = {}
+    for opt in options:
+        b = option_button(parent, opt if opt.role else Option(opt.key, opt.text, opt.hint,
+                                                              opt.accessible, role))
+        b.clicked.connect(lambda _=False, k=opt.key: chosen.emit(k))
+        layout.addWidget(b, 0, align)
+        buttons[opt.key] = b
+    return buttons
+
+
 def name_option(btn: QPushButton, opt: Option) -> None:
     text = opt.text()
     hint = text_of(opt.hint)

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QWidget
 
 from .. import theme
 from ..widgets.tile import TileButton
-from .base import Option, Screen, Text, clear_layout, label, name_option, option_button, text_of
+from .base import (Option, Screen, Text, add_option_buttons, clear_layout, label, name_option,
+                   option_button, text_of)
 
 
 class ChoiceScreen(Screen):
@@ -75,12 +76,8 @@ class ChoiceScreen(Screen):
                 if isinstance(b, TileButton):
                     b.set_least_height(theme.current().option_h)
         self.bottom.addStretch(1)
-        for opt in self._secondary:
-            b = option_button(self.body, opt if opt.role else Option(opt.key, opt.text, opt.hint,
-                                                                    opt.accessible, "secondary"))
-            b.clicked.connect(lambda _=False, k=opt.key: self.chosen.emit(k))
-            self.bottom.addWidget(b, 0, Qt.AlignmentFlag.AlignRight)
-            self.buttons[opt.key] = b
+        self.buttons.update(add_option_buttons(self.body, self.bottom, self._secondary, self.chosen,
+                                               role="secondary", align=Qt.AlignmentFlag.AlignRight))
         self.retranslate()
 
     def retranslate(self) -> None:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from .. import theme
 from ..widgets.digit_pad import DigitPad
-from .base import Option, Screen, Text, clear_layout, label, name_option, option_button, text_of
+from .base import Option, Screen, Text, add_option_buttons, clear_layout, label, name_option, text_of
 
 
 class CodeScreen(Screen):
@@ -63,13 +63,8 @@ class CodeScreen(Screen):
                            auto_submit=auto_submit, grouping=grouping)
         self.pad.set_text(initial)
         clear_layout(self.side)
-        self.buttons = {}
-        for opt in self._secondary:
-            o = opt if opt.role else Option(opt.key, opt.text, opt.hint, opt.accessible, "secondary")
-            b = option_button(self.body, o)
-            b.clicked.connect(lambda _=False, k=opt.key: self.chosen.emit(k))
-            self.side.addWidget(b, 0, Qt.AlignmentFlag.AlignLeft)
-            self.buttons[opt.key] = b
+        self.buttons = add_option_buttons(self.body, self.side, self._secondary, self.chosen,
+                                          role="secondary", align=Qt.AlignmentFlag.AlignLeft)
         self.retranslate()
 
     def retranslate(self) -> None:
