@@ -65,6 +65,9 @@ def build_app(backend: ReaderBackend, watcher: CardWatcher, hsm_step: HsmStep | 
     window.highContrastRequested.connect(
         lambda: switch_theme(window, high_contrast=not themes.current().high_contrast))
     window.speechRequested.connect(lambda: switch_speech(window))
+    if speaker is not None:
+        speaker.set_volume(settings.speech_volume)
+        switch_speech(window, settings.speech_on)
     if start:
         controller.start()
     return window

@@ -72,6 +72,9 @@ class UiSettings:
     command_timeout_s: float = 20.0
     # the photo's countdown before the picture is taken
     photo_countdown_s: int = 3
+    # speech: on at start (the citizen switches it in the header) and its volume, 0-100
+    speech_on: bool = False
+    speech_volume: int = 80
 
 
 @dataclass
@@ -1012,5 +1015,6 @@ class KioskController(QObject):
         self.speaker.say(text, i18n.current_language())
 
     def language_changed(self) -> None:
-        """The texts were written again; speech reads the screen in the new language."""
-        self._say_text(self.window.current_screen().speech_text())
+        """Speech reads the screen in the new language, once the screens have written their
+        texts again (the language-change events are delivered by the event loop)."""
+        QTimer.singleShot(0, lambda: self._say_text(self.window.current_screen().speech_text()))

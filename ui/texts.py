@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtCore import QCoreApplication
 
 translate = QCoreApplication.translate
 
@@ -293,16 +293,9 @@ def date(value: dt.date | dt.datetime | str | None) -> str:
 
 
 def _day(d: dt.date) -> str:
-    if QLocale().language() == QLocale.Language.Chinese:
-        return f"{d.year}年{d.month}月{d.day}日"
-    return QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom).toString(
-        _qdate(d), "d MMM yyyy")
+    from .i18n import format_date
 
-
-def _qdate(d: dt.date):
-    from PySide6.QtCore import QDate
-
-    return QDate(d.year, d.month, d.day)
+    return format_date(d)
 
 
 # --- closed lists the profile pickers show -----------------------------------------------------
