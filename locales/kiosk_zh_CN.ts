@@ -307,49 +307,49 @@
 <context>
     <name>Header</name>
     <message>
-        <location filename="../ui/screens/base.py" line="144"/>
+        <location filename="../ui/screens/base.py" line="158"/>
         <source>社会保障卡自助服务</source>
         <extracomment>en: Social Security Card Self-Service</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/base.py" line="149"/>
+        <location filename="../ui/screens/base.py" line="163"/>
         <source>切换语言为%1</source>
         <extracomment>en: Switch language to %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/base.py" line="152"/>
+        <location filename="../ui/screens/base.py" line="166"/>
         <source>（已开启）</source>
         <extracomment>en: (on)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/base.py" line="154"/>
+        <location filename="../ui/screens/base.py" line="168"/>
         <source>大字版</source>
         <extracomment>en: Large text</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/base.py" line="158"/>
+        <location filename="../ui/screens/base.py" line="172"/>
         <source>高对比</source>
         <extracomment>en: High contrast</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/base.py" line="162"/>
+        <location filename="../ui/screens/base.py" line="176"/>
         <source>语音开</source>
         <extracomment>en: Speech on</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/base.py" line="164"/>
+        <location filename="../ui/screens/base.py" line="178"/>
         <source>语音关</source>
         <extracomment>en: Speech off</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/base.py" line="167"/>
+        <location filename="../ui/screens/base.py" line="181"/>
         <source>呼叫工作人员</source>
         <extracomment>en: Call staff</extracomment>
         <translation type="unfinished"></translation>
@@ -2561,7 +2561,7 @@
     <message>
         <location filename="../ui/profile_editing.py" line="84"/>
         <source>新的%1</source>
-        <extracomment>en: %1: the new value</extracomment>
+        <extracomment>en: New: %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3027,85 +3027,85 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="314"/>
+        <location filename="../ui/texts.py" line="307"/>
         <source>中国</source>
         <extracomment>en: China</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="316"/>
+        <location filename="../ui/texts.py" line="309"/>
         <source>中国香港</source>
         <extracomment>en: Hong Kong, China</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="318"/>
+        <location filename="../ui/texts.py" line="311"/>
         <source>中国澳门</source>
         <extracomment>en: Macao, China</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="320"/>
+        <location filename="../ui/texts.py" line="313"/>
         <source>中国台湾</source>
         <extracomment>en: Taiwan, China</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="322"/>
+        <location filename="../ui/texts.py" line="315"/>
         <source>韩国</source>
         <extracomment>en: Korea</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="324"/>
+        <location filename="../ui/texts.py" line="317"/>
         <source>日本</source>
         <extracomment>en: Japan</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="326"/>
+        <location filename="../ui/texts.py" line="319"/>
         <source>越南</source>
         <extracomment>en: Viet Nam</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="328"/>
+        <location filename="../ui/texts.py" line="321"/>
         <source>俄罗斯</source>
         <extracomment>en: Russia</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="330"/>
+        <location filename="../ui/texts.py" line="323"/>
         <source>美国</source>
         <extracomment>en: United States</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="332"/>
+        <location filename="../ui/texts.py" line="325"/>
         <source>英国</source>
         <extracomment>en: United Kingdom</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="334"/>
+        <location filename="../ui/texts.py" line="327"/>
         <source>德国</source>
         <extracomment>en: Germany</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="336"/>
+        <location filename="../ui/texts.py" line="329"/>
         <source>法国</source>
         <extracomment>en: France</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="338"/>
+        <location filename="../ui/texts.py" line="331"/>
         <source>新加坡</source>
         <extracomment>en: Singapore</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="340"/>
+        <location filename="../ui/texts.py" line="333"/>
         <source>马来西亚</source>
         <extracomment>en: Malaysia</extracomment>
         <translation type="unfinished"></translation>

@@ -80,7 +80,7 @@ class ProfileEditing:
             ctl.act(wf.change, field, value)
 
         def prompt():
-            #: en: %1: the new value
+            #: en: New: %1
             return translate("profile", "新的%1").replace("%1", texts.field_name(field))
 
         if field == "phone":

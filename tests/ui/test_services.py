@@ -298,7 +298,7 @@ def test_profile_change_phone(citizen):
     assert value.text() == ORDINARY.phone[:3] + "****" + ORDINARY.phone[-4:]
     c.tap(profile.edit_buttons["phone"])
     code = c.wait("code")
-    assert code.prompt.text() == tr(c, "新的手机号码", "Mobile phone: the new value")
+    assert code.prompt.text() == tr(c, "新的手机号码", "New: Mobile phone")
     c.pad(code.pad, new_phone, confirm=True)
     profile = c.wait("profile", lambda: "phone" in c.window.profile._changed, timeout=SLOW_MS)
     assert tr(c, "（已修改）", "(changed)") in profile.value_labels["phone"][1].text()
