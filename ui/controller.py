@@ -169,7 +169,12 @@ class KioskController(QObject):
         self._pin_target: Callable[[Pin], Any] | None = None
         self._pin_busy = True
         self._code_target: Callable[[str], Any] | None = None
+        self._identity_target: Callable[[str, str], Any] | None = None
+        self._text_target: Callable[[str], Any] | None = None
+        self._pick_target: Callable[[Any], Any] | None = None
+        self._photo_wf: Any = None
         self._actions: dict[str, Callable[[], Any]] = {}
+        self._window_wired = False
 
         self._snapshot.connect(self._on_snapshot, Qt.ConnectionType.QueuedConnection)
 
@@ -195,7 +200,7 @@ class KioskController(QObject):
         w.attract.noCardServiceRequested.connect(self.start_without_card)
         w.result.doneRequested.connect(self.back_to_attract)
         w.idle_warning.moreTimeRequested.connect(self.more_time)
-        if not getattr(self, "_window_wired", False):
+        if not self._window_wired:
             self._window_wired = True
             w.staffRequested.connect(self.call_staff)
             w.closing.connect(self.shutdown)
@@ -801,8 +806,10 @@ class KioskController(QObject):
 
     # --- screens the flows ask for ------------------------------------------------------------------
     def _clear_targets(self) -> None:
+        """The new screen's answers replace the old one's (a stale tap does nothing)."""
         self._pin_target = None
         self._code_target = None
+        self._identity_target = self._text_target = self._pick_target = None
         self._actions = {}
 
     def _show(self, screen) -> None:
@@ -906,14 +913,14 @@ class KioskController(QObject):
 
     def _on_photo_failed(self, exc: BaseException) -> None:
         log.warning("the photo could not be taken: %s", type(exc).__name__)
-        wf = getattr(self, "_photo_wf", None)
+        wf = self._photo_wf
         if wf is not None and not wf.finished:
             err = exc if isinstance(exc, errors.KioskError) else errors.KioskError(type(exc).__name__)
             wf.fail(err)
 
     def _use_photo(self) -> None:
         jpeg = self.window.photo.jpeg
-        wf = getattr(self, "_photo_wf", None)
+        wf = self._photo_wf
         if jpeg is None or wf is None:
             return
         self.window.photo.stop()
@@ -982,17 +989,17 @@ class KioskController(QObject):
             target(code)
 
     def _on_identity_submitted(self, ssn: str, name: str) -> None:
-        target = getattr(self, "_identity_target", None)
+        target = self._identity_target
         if target is not None and self.session is not None:
             self.act(target, ssn, name)
 
     def _on_text_submitted(self, text: str) -> None:
-        target = getattr(self, "_text_target", None)
+        target = self._text_target
         if target is not None:
             target(text)
 
     def _on_picked(self, value: Any) -> None:
-        target = getattr(self, "_pick_target", None)
+        target = self._pick_target
         if target is not None:
             target(value)
 
