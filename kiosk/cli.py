@@ -117,6 +117,18 @@ def cmd_tour(args: argparse.Namespace) -> int:
     return tour_main(argv)
 
 
+def cmd_photo_make(args: argparse.Namespace) -> int:
+    from .photo.cli import photo_make
+
+    return photo_make(args.input, args.output)
+
+
+def cmd_photo_check(args: argparse.Namespace) -> int:
+    from .photo.cli import photo_check
+
+    return photo_check(args.file, args.json)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kiosk", description="Social security card kiosk (社会保障卡自助终端)")
     p.add_argument("--version", action="version", version=f"kiosk {__version__}")
@@ -158,6 +170,17 @@ def build_parser() -> argparse.ArgumentParser:
                                       "--no-panel, --quit-after SECONDS, --jurisdiction J, --locale zh_CN|en, "
                                       "--large-font, --high-contrast", add_help=False)
     demo.set_defaults(func=cmd_demo, rest=[])
+
+    photo = sub.add_parser("photo", help="the card photo (358 x 441, white background, 14-40 KB)"
+                           ).add_subparsers(dest="photo_command", required=True)
+    make = photo.add_parser("make", help="make a compliant card photo from a portrait image")
+    make.add_argument("input", help="an image file (JPEG, PNG...) with one face on a light background")
+    make.add_argument("output", help="the JPEG to write")
+    make.set_defaults(func=cmd_photo_make)
+    pcheck = photo.add_parser("check", help="check a photo file against every rule (exit 1 when one fails)")
+    pcheck.add_argument("file")
+    pcheck.add_argument("--json", action="store_true", help="print one JSON object")
+    pcheck.set_defaults(func=cmd_photo_check)
 
     tour = sub.add_parser("tour", help="drive every service through every screen (offscreen, 1920 x 1080) "
                                        "and write one PNG per screen and OUTDIR/inventory.json")
