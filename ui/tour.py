@@ -200,6 +200,31 @@ class Tourist:
             self.readers.remove(DEFAULT_READER)
         self.on("attract")
 
+    # --- steps every service shares ------------------------------------------------------------
+    def card_service(self, profile: str, service: str, pin: str | None = None) -> None:
+        """Insert the card, tap the service's tile, and type the card's PIN when one is given."""
+        self.insert(profile)
+        self.begin(service)
+        self.tap(self.window.home.service_buttons[service])
+        if pin is not None:
+            self.on("pin")
+            self.pin(pin)
+
+    def set_new_pin(self, pin: str = NEW_PIN) -> None:
+        """The new PIN, then the same again."""
+        self.on("pin", lambda: self.window.pin.step == "new")
+        self.pin(pin)
+        self.on("pin", lambda: self.window.pin.step == "confirm")
+        self.pin(pin)
+
+    def finish(self, shot_id: str | None = None) -> None:
+        """The result is on screen: record it, picture it, take the card back."""
+        self.on("result")
+        self.end()
+        if shot_id:
+            self.shot(shot_id)
+        self.pull()
+
     def begin(self, service: str) -> None:
         self._service = service
         self.taps[service] = 0
@@ -267,16 +292,11 @@ def scene_pin_change(t: Tourist) -> None:
     t.on("pin", lambda: t.window.pin.step == "confirm")
     t.shot("pin_change_confirm")
     t.pin(NEW_PIN)
-    t.on("result")
-    t.end()
-    t.shot("pin_change_done")
-    t.pull()
+    t.finish("pin_change_done")
 
 
 def scene_pin_reset(t: Tourist) -> None:
-    t.insert("ordinary")
-    t.begin("pin_reset")
-    t.tap(t.window.home.service_buttons["pin_reset"])
+    t.card_service("ordinary", "pin_reset")
     t.on("code")
     t.shot("sms_code")
     t.digits(t.window.code.pad, "000000", confirm=not t.window.code.pad.auto_submit)
@@ -285,27 +305,17 @@ def scene_pin_reset(t: Tourist) -> None:
     t.enter_sms()
     t.on("pin", lambda: t.window.pin.step == "new")
     t.shot("pin_reset_new")
-    t.pin(NEW_PIN)
-    t.on("pin", lambda: t.window.pin.step == "confirm")
-    t.pin(NEW_PIN)
-    t.on("result")
-    t.end()
-    t.shot("pin_reset_done")
-    t.pull()
+    t.set_new_pin()
+    t.finish("pin_reset_done")
 
 
 def scene_pin_unblock(t: Tourist) -> None:
-    t.insert("blocked")
-    t.begin("pin_unblock")
-    t.tap(t.window.home.service_buttons["pin_unblock"])
+    t.card_service("blocked", "pin_unblock")
     t.enter_sms()
     t.on("pin", lambda: t.window.pin.step == "remembered")
     t.shot("pin_unblock_remembered")
     t.pin(PINS["blocked"])
-    t.on("result")
-    t.end()
-    t.shot("pin_unblock_done")
-    t.pull()
+    t.finish("pin_unblock_done")
 
 
 def _identity(t: Tourist, ssn: str, pinyin_name: list[tuple[str, str]]) -> None:
@@ -346,18 +356,11 @@ def scene_loss_report(t: Tourist) -> None:
 
 
 def scene_loss_lift(t: Tourist) -> None:
-    t.insert("ordinary")
-    t.begin("lift_loss")
-    t.tap(t.window.home.service_buttons["lift_loss"])
-    t.on("pin")
-    t.pin(PINS["ordinary"])
+    t.card_service("ordinary", "lift_loss", PINS["ordinary"])
     t.on("confirm")
     t.shot("lift_confirm")
     t.choose("confirm")
-    t.on("result")
-    t.end()
-    t.shot("lift_done")
-    t.pull()
+    t.finish("lift_done")
 
 
 def scene_card_status(t: Tourist) -> None:
@@ -383,14 +386,9 @@ def scene_card_status(t: Tourist) -> None:
 
 
 def scene_profile(t: Tourist) -> None:
-    t.insert("ordinary")
-    t.begin("profile_change")
-    t.tap(t.window.home.service_buttons["profile_change"])
-    t.on("pin")
-    t.pin(PINS["ordinary"])
+    t.card_service("ordinary", "profile_change", PINS["ordinary"])
     t.on("profile")
     t.shot("profile")
-    t.choose_profile = None
     t.tap(t.window.profile.edit_buttons["phone"])
     t.on("code")
     t.digits(t.window.code.pad, "1390027", confirm=False)
@@ -399,8 +397,7 @@ def scene_profile(t: Tourist) -> None:
     t.on("profile")
     t.tap(t.window.profile.edit_buttons["address"])
     t.on("text_entry")
-    t.tap(t.window.text_entry.keyboard.clear_button, key=True) if hasattr(
-        t.window.text_entry.keyboard, "clear_button") else None
+    t.tap(t.window.text_entry.keyboard.clear_button, key=True)
     t.shot("profile_address_keyboard")
     t.tap(t.window.text_entry.region_button)
     t.pump(0.1)
@@ -423,18 +420,11 @@ def scene_profile(t: Tourist) -> None:
     t.on("confirm")
     t.shot("profile_confirm")
     t.choose("confirm")
-    t.on("result")
-    t.end()
-    t.shot("profile_done")
-    t.pull()
+    t.finish("profile_done")
 
 
 def scene_renewal(t: Tourist) -> None:
-    t.insert("ordinary")
-    t.begin("renewal")
-    t.tap(t.window.home.service_buttons["renewal"])
-    t.on("pin")
-    t.pin(PINS["ordinary"])
+    t.card_service("ordinary", "renewal", PINS["ordinary"])
     t.on("choice")
     t.shot("renewal_reason")
     t.choose("damaged")
@@ -446,10 +436,7 @@ def scene_renewal(t: Tourist) -> None:
     t.on("confirm")
     t.shot("renewal_delivery")
     t.choose("pickup")
-    t.on("result")
-    t.end()
-    t.shot("renewal_done")
-    t.pull()
+    t.finish("renewal_done")
 
 
 def scene_errors(t: Tourist) -> None:
@@ -497,41 +484,24 @@ def shortest_paths(t: Tourist) -> dict[str, int]:
     from backoffice.demo_data import for_stage
 
     def card_service(profile: str, service: str, pin: str | None, after: Callable[[], None]) -> None:
-        t.insert(profile)
-        t.begin(service)
-        t.tap(t.window.home.service_buttons[service])
-        if pin is not None:
-            t.on("pin")
-            t.pin(pin)
+        t.card_service(profile, service, pin)
         after()
-        t.end()
-        t.pull()
-
-    def result() -> None:
-        t.on("result")
+        if t.window.current_screen() is t.window.built("status"):
+            t.end()
+            t.pull()
+        else:
+            t.finish()
 
     def new_pin() -> None:
         t.enter_sms()
-        t.on("pin", lambda: t.window.pin.step == "new")
-        t.pin(NEW_PIN)
-        t.on("pin", lambda: t.window.pin.step == "confirm")
-        t.pin(NEW_PIN)
-        result()
-
-    def change_pin() -> None:
-        t.on("pin", lambda: t.window.pin.step == "new")
-        t.pin(NEW_PIN)
-        t.on("pin", lambda: t.window.pin.step == "confirm")
-        t.pin(NEW_PIN)
-        result()
+        t.set_new_pin()
 
     def unblock() -> None:
         t.enter_sms()
         t.on("pin", lambda: t.window.pin.step == "remembered")
         t.pin(PINS["blocked"])
-        result()
 
-    card_service("ordinary", "pin_change", PINS["ordinary"], change_pin)
+    card_service("ordinary", "pin_change", PINS["ordinary"], t.set_new_pin)
     card_service("ordinary", "pin_reset", None, new_pin)
     card_service("blocked", "pin_unblock", None, unblock)
 
@@ -557,7 +527,7 @@ def shortest_paths(t: Tourist) -> dict[str, int]:
         t.choose("temporary")
         t.on("confirm")
         t.choose("confirm")
-        result()
+        t.on("result")
 
     no_card("loss_report", t.window.attract.lost_button, "420106198503124514",
             [("chen", "陈"), ("si", "思"), ("yuan", "远")], report)
@@ -565,7 +535,6 @@ def shortest_paths(t: Tourist) -> dict[str, int]:
     def lift() -> None:
         t.on("confirm")
         t.choose("confirm")
-        result()
 
     card_service("ordinary", "lift_loss", PINS["ordinary"], lift)
 
@@ -586,7 +555,6 @@ def shortest_paths(t: Tourist) -> dict[str, int]:
         t.tap(t.window.photo.use_button)
         t.on("confirm")
         t.choose("pickup")
-        result()
 
     card_service("ordinary", "renewal", PINS["ordinary"], renew)
 
@@ -599,7 +567,6 @@ def shortest_paths(t: Tourist) -> dict[str, int]:
         t.tap(t.window.profile.review_button)
         t.on("confirm")
         t.choose("confirm")
-        result()
 
     card_service("ordinary", "profile_change", PINS["ordinary"], profile)
     return dict(t.taps)
