@@ -166,6 +166,12 @@ def direct(backoffice):
     c.close()
 
 
+def wait_briefly_for_answers(client, read_timeout_s: float = 0.25) -> None:
+    """A short read timeout from now on: the session was opened with the normal one, so a slow
+    machine's card authentication does not end in OutcomeUnknown before the test begins."""
+    client.timeout = (client.timeout[0], read_timeout_s)
+
+
 def open_card_session(client, key="card_ordinary"):
     person = people()[key]
     return client.open_session_card(card_auth(client, person.card).card_auth_id)
@@ -199,10 +205,10 @@ def test_silent_server_then_restart_and_replay_against_the_real_server(tmp_path,
                                                                        direct):
     path = tmp_path / "journal.sqlite3"
     with Proxy(backoffice.port) as proxy, \
-            BackOfficeClient(proxy.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET,
-                             read_timeout=0.25) as client:
+            BackOfficeClient(proxy.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET) as client:
         open_card_session(client)                 # through the proxy, forwarded
         proxy.mode = "swallow"                    # now: accepted, never answered
+        wait_briefly_for_answers(client)
         journal = Journal(path, kiosk_id=DEMO_KIOSK_ID)
         outbox = Outbox(journal)
         started = time.monotonic()
@@ -247,12 +253,14 @@ def test_answer_lost_after_the_effect_the_replay_gets_the_stored_answer(tmp_path
                                                                          direct):
     path = tmp_path / "journal.sqlite3"
     with Proxy(backoffice.port) as proxy, \
-            BackOfficeClient(proxy.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET,
-                             read_timeout=0.25) as client, Outbox(path) as outbox:
+            BackOfficeClient(proxy.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET) as client, Outbox(path) as outbox:
         open_card_session(client, "card_initial_pin")
         proxy.mode = "hold"                       # the back office acts; its answer is lost
+        wait_briefly_for_answers(client)
+        proxy.arrived.clear()
         with outbox.journal.attempt("temporary_loss") as a:
             pending = outbox.submit(client, report_loss_call("temporary"), attempt=a)
+        assert proxy.arrived.wait(10)            # the back office has acted (slow machines)
         assert isinstance(pending, PendingOutcome)
         assert losses_of(backoffice, "A10000002") == 1
         assert outbox.replay(direct).settled == 0          # not due yet (backoff)
@@ -354,10 +362,10 @@ def test_unreachable_backs_off_then_gives_up(tmp_path):
 def test_an_expired_token_that_never_reached_the_back_office_is_refused(tmp_path, backoffice,
                                                                          direct):
     with Proxy(backoffice.port) as proxy, \
-            BackOfficeClient(proxy.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET,
-                             read_timeout=0.25) as client, Outbox(tmp_path / "j.sqlite3") as outbox:
+            BackOfficeClient(proxy.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET) as client, Outbox(tmp_path / "j.sqlite3") as outbox:
         open_card_session(client, "card_long_name")
         proxy.mode = "swallow"
+        wait_briefly_for_answers(client)
         with outbox.journal.attempt("temporary_loss") as a:
             pending = outbox.submit(client, report_loss_call("temporary"), attempt=a)
     direct.request("POST", "/v1/test/clock", json_body={"advance_s": 601})
@@ -373,12 +381,14 @@ def test_an_expired_token_after_the_effect_still_gets_the_stored_answer(tmp_path
                                                                          direct):
     """The replay-authorisation decision of docs/outbox.md: lookup before the token check."""
     with Proxy(backoffice.port) as proxy, \
-            BackOfficeClient(proxy.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET,
-                             read_timeout=0.25) as client, Outbox(tmp_path / "j.sqlite3") as outbox:
+            BackOfficeClient(proxy.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET) as client, Outbox(tmp_path / "j.sqlite3") as outbox:
         open_card_session(client, "card_expired")
         proxy.mode = "hold"
+        wait_briefly_for_answers(client)
+        proxy.arrived.clear()
         with outbox.journal.attempt("temporary_loss") as a:
             pending = outbox.submit(client, report_loss_call("temporary"), attempt=a)
+        assert proxy.arrived.wait(10)            # the back office has acted
         client.end_session()                       # the citizen leaves (answer lost too)
     assert losses_of(backoffice, "D51000005") == 1
     direct.request("POST", "/v1/test/clock", json_body={"advance_s": 601})
@@ -392,11 +402,11 @@ def test_an_expired_token_after_the_effect_still_gets_the_stored_answer(tmp_path
 
 def test_replayer_thread(tmp_path, backoffice, direct):
     with Proxy(backoffice.port) as proxy, \
-            BackOfficeClient(proxy.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET,
-                             read_timeout=0.25) as client, \
+            BackOfficeClient(proxy.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET) as client, \
             Outbox(tmp_path / "j.sqlite3", first_delay_s=0.05) as outbox:
         open_card_session(client, "card_ordinary")
         proxy.mode = "swallow"
+        wait_briefly_for_answers(client)
         pending = outbox.submit(client, report_loss_call("temporary"))
         with Replayer(outbox, direct, interval_s=0.05) as replayer:
             deadline = time.monotonic() + 10
