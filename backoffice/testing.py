@@ -135,6 +135,19 @@ def encode_jpeg(image: np.ndarray, *, min_kb: int = 14, max_kb: int = 40) -> byt
     return best
 
 
+def camera_scene(width: int = 1280, height: int = 720, *, faces: int = 1,
+                 background: tuple[int, int, int] = (250, 250, 250)) -> np.ndarray:
+    """What a kiosk camera sees: a citizen (a 400 x 500 portrait) centred before a white
+    wall, at ``width`` x ``height`` (the synthetic camera's scene in the demo and the tests)."""
+    canvas = np.empty((height, width, 3), np.uint8)
+    canvas[:] = background
+    pw, ph = min(400, width), min(500, height)
+    x0, y0 = (width - pw) // 2, (height - ph) // 2
+    canvas[y0:y0 + ph, x0:x0 + pw] = portrait_image(width=pw, height=ph, faces=faces,
+                                                    background=background)
+    return canvas
+
+
 def portrait_jpeg(**knobs) -> bytes:
     """A portrait that passes every default photo rule unless a knob breaks one."""
     size = {k: knobs.pop(k) for k in ("min_kb", "max_kb") if k in knobs}

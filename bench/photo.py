@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
-from backoffice.testing import portrait_image  # noqa: E402
+from backoffice.testing import camera_scene  # noqa: E402
 from devices.camera import FrameGrabber, SyntheticCamera  # noqa: E402
 from kiosk.photo.guidance import guide  # noqa: E402
 
@@ -42,9 +42,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def scene() -> np.ndarray:
-    canvas = np.full((720, 1280, 3), 250, np.uint8)
-    canvas[110:610, 440:840] = portrait_image(width=400, height=500)
-    return canvas
+    return camera_scene()
 
 
 def capturer():

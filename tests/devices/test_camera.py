@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from backoffice.testing import portrait_image
+from backoffice.testing import camera_scene
 from devices.camera import (CameraBusy, CameraMissing, CameraTimeout, CameraUnplugged,
                             FrameGrabber, SyntheticCamera)
 from devices.camera.opencv import OpenCvCamera
@@ -18,9 +18,7 @@ from kiosk.errors import KioskError
 
 @pytest.fixture(scope="module")
 def scene() -> np.ndarray:
-    canvas = np.full((720, 1280, 3), 250, np.uint8)
-    canvas[110:610, 440:840] = portrait_image(width=400, height=500)
-    return canvas
+    return camera_scene()
 
 
 def test_errors_are_kiosk_errors_with_stable_codes():
