@@ -558,51 +558,103 @@
 <context>
     <name>PhotoScreen</name>
     <message>
-        <location filename="../ui/screens/photo.py" line="125"/>
+        <location filename="../ui/screens/photo.py" line="235"/>
+        <source>正在打开摄像头……</source>
+        <extracomment>en: Starting the camera...</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/photo.py" line="253"/>
         <source>这张照片可以吗？</source>
         <extracomment>en: Is this photo all right?</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="127"/>
+        <location filename="../ui/screens/photo.py" line="255"/>
         <source>照片将印制在您的新社会保障卡上。</source>
         <extracomment>en: The photo will be printed on your new card.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="131"/>
+        <location filename="../ui/screens/photo.py" line="258"/>
+        <source>摄像头暂时无法使用</source>
+        <extracomment>en: The camera cannot be used</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/photo.py" line="261"/>
+        <source>您可以改用短信验证码验证身份。</source>
+        <extracomment>en: You can prove who you are with a text message code instead.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/photo.py" line="264"/>
+        <source>请重试，或联系工作人员。</source>
+        <extracomment>en: Try again, or ask the staff for help.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/photo.py" line="267"/>
+        <source>请正对摄像头，进行刷脸验证</source>
+        <extracomment>en: Look at the camera to prove who you are</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/photo.py" line="269"/>
+        <source>照片仅用于本次身份核验，本机不保存。</source>
+        <extracomment>en: Your picture is only used for this check and is not kept at the kiosk.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/photo.py" line="272"/>
         <source>拍摄新卡照片</source>
         <extracomment>en: Photo for your new card</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="133"/>
-        <source>请正对屏幕上方的摄像头，保持不动，不戴帽子和眼镜。</source>
-        <extracomment>en: Please look at the camera above the screen, keep still, no hat or glasses.</extracomment>
+        <location filename="../ui/screens/photo.py" line="274"/>
+        <source>请正对屏幕上方的摄像头，保持不动，不戴帽子和眼镜。画面合格后将自动拍照。</source>
+        <extracomment>en: Look at the camera above the screen, keep still, no hat or glasses. The photo is taken by itself.</extracomment>
         <translation type="unfinished"></translation>
     </message>
-    <message numerus="yes">
-        <location filename="../ui/screens/photo.py" line="135"/>
-        <source>%n 秒后自动拍照</source>
-        <extracomment>en: Taking the photo in %n seconds</extracomment>
-        <translation>
-            <numerusform>%n 秒后自动拍照</numerusform>
-        </translation>
+    <message>
+        <location filename="../ui/screens/photo.py" line="279"/>
+        <source>立即拍照</source>
+        <extracomment>en: Take the photo now</extracomment>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="140"/>
+        <location filename="../ui/screens/photo.py" line="291"/>
+        <source>取消办理</source>
+        <extracomment>en: Cancel</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/photo.py" line="281"/>
         <source>使用这张照片</source>
         <extracomment>en: Use this photo</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="142"/>
+        <location filename="../ui/screens/photo.py" line="283"/>
         <source>重拍</source>
         <extracomment>en: Take it again</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="144"/>
+        <location filename="../ui/screens/photo.py" line="285"/>
+        <source>重试</source>
+        <extracomment>en: Try again</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/photo.py" line="287"/>
+        <source>使用短信验证码</source>
+        <extracomment>en: Use a text message code</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/photo.py" line="289"/>
         <source>不需要照片（未达年龄的儿童）</source>
         <extracomment>en: No photo (child under the age)</extracomment>
         <translation type="unfinished"></translation>
@@ -1539,13 +1591,19 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="135"/>
+        <location filename="../ui/flows.py" line="136"/>
         <source>请选择身份验证方式</source>
         <extracomment>en: How would you like to prove who you are?</extracomment>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../ui/flows.py" line="146"/>
+        <source>未能确认是您本人，请正对摄像头重试，或使用短信验证码。</source>
+        <extracomment>en: We could not confirm it is you. Please face the camera and try again, or use a text message code.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
     <message numerus="yes">
-        <location filename="../ui/flows.py" line="160"/>
+        <location filename="../ui/flows.py" line="165"/>
         <source>验证码错误，还可尝试 %n 次</source>
         <extracomment>en: Wrong code. %n tries left.</extracomment>
         <translation>
@@ -1553,227 +1611,227 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="163"/>
+        <location filename="../ui/flows.py" line="168"/>
         <source>验证码错误，请核对短信后重新输入。</source>
         <extracomment>en: Wrong code. Please check the text message and type it again.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="166"/>
+        <location filename="../ui/flows.py" line="171"/>
         <source>验证码已过期，请重新获取。</source>
         <extracomment>en: The code has expired. Please ask for a new one.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="169"/>
+        <location filename="../ui/flows.py" line="174"/>
         <source>请输入短信中的 6 位验证码。</source>
         <extracomment>en: Please type the 6-digit code from the text message.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="171"/>
+        <location filename="../ui/flows.py" line="176"/>
         <source>重新发送验证码</source>
         <extracomment>en: Send the code again</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="175"/>
+        <location filename="../ui/flows.py" line="180"/>
         <source>换一种验证方式</source>
         <extracomment>en: Another way</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="181"/>
+        <location filename="../ui/flows.py" line="186"/>
         <source>请输入手机收到的短信验证码</source>
         <extracomment>en: Please type the code we sent to your phone</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="183"/>
+        <location filename="../ui/flows.py" line="188"/>
         <source>验证码已发送到您登记的手机号码，共 6 位数字。</source>
         <extracomment>en: The code was sent to the mobile phone number on record. It has 6 digits.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="248"/>
+        <location filename="../ui/flows.py" line="253"/>
         <source>请选择挂失方式</source>
         <extracomment>en: Which kind of loss report?</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="260"/>
+        <location filename="../ui/flows.py" line="265"/>
         <source>返回上一步</source>
         <extracomment>en: Back</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="266"/>
+        <location filename="../ui/flows.py" line="271"/>
         <source>请选择临时挂失的期限</source>
         <extracomment>en: How long should the temporary loss report last?</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="270"/>
-        <location filename="../ui/flows.py" line="303"/>
+        <location filename="../ui/flows.py" line="275"/>
+        <location filename="../ui/flows.py" line="308"/>
         <source>挂失方式</source>
         <extracomment>en: Kind</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="273"/>
+        <location filename="../ui/flows.py" line="278"/>
         <source>期限</source>
         <extracomment>en: Lasts</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="277"/>
+        <location filename="../ui/flows.py" line="282"/>
         <source>挂失后，任何人都不能再使用这张卡（包括就医结算和支付）。</source>
         <extracomment>en: After the report, nobody can use the card, including for medical bills and payments.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="279"/>
+        <location filename="../ui/flows.py" line="284"/>
         <source>确认挂失</source>
         <extracomment>en: Report it lost</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="284"/>
-        <location filename="../ui/flows.py" line="447"/>
+        <location filename="../ui/flows.py" line="289"/>
+        <location filename="../ui/flows.py" line="452"/>
         <source>重新选择</source>
         <extracomment>en: Choose again</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="290"/>
+        <location filename="../ui/flows.py" line="295"/>
         <source>确认挂失您的社会保障卡？</source>
         <extracomment>en: Report this card lost?</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="305"/>
+        <location filename="../ui/flows.py" line="310"/>
         <source>挂失日期</source>
         <extracomment>en: Reported on</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="309"/>
+        <location filename="../ui/flows.py" line="314"/>
         <source>确认解除这张卡的挂失？</source>
         <extracomment>en: Cancel the loss report of this card?</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="312"/>
+        <location filename="../ui/flows.py" line="317"/>
         <source>解除后卡片立即恢复使用。</source>
         <extracomment>en: The card can be used again right after.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="314"/>
+        <location filename="../ui/flows.py" line="319"/>
         <source>确认解除挂失</source>
         <extracomment>en: Cancel the loss report</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="316"/>
+        <location filename="../ui/flows.py" line="321"/>
         <source>返回</source>
         <extracomment>en: Go back</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="344"/>
+        <location filename="../ui/flows.py" line="349"/>
         <source>确认提交以下修改？</source>
         <extracomment>en: Save these changes?</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="347"/>
-        <location filename="../ui/flows.py" line="445"/>
+        <location filename="../ui/flows.py" line="352"/>
+        <location filename="../ui/flows.py" line="450"/>
         <source>确认提交</source>
         <extracomment>en: Confirm and submit</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="349"/>
+        <location filename="../ui/flows.py" line="354"/>
         <source>继续修改</source>
         <extracomment>en: Edit again</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="384"/>
+        <location filename="../ui/flows.py" line="389"/>
         <source>请选择换卡原因</source>
         <extracomment>en: Why do you need a new card?</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="393"/>
+        <location filename="../ui/flows.py" line="398"/>
         <source>照片未通过审核，请正对摄像头重新拍摄。</source>
         <extracomment>en: The photo was not accepted. Please look straight at the camera and try again.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="398"/>
+        <location filename="../ui/flows.py" line="403"/>
         <source>提交申请（到网点领取）</source>
         <extracomment>en: Apply (collect at an outlet)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="401"/>
+        <location filename="../ui/flows.py" line="406"/>
         <source>改为邮寄</source>
         <extracomment>en: Send it by post instead</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="407"/>
-        <location filename="../ui/flows.py" line="434"/>
+        <location filename="../ui/flows.py" line="412"/>
+        <location filename="../ui/flows.py" line="439"/>
         <source>换卡原因</source>
         <extracomment>en: Reason</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="409"/>
+        <location filename="../ui/flows.py" line="414"/>
         <source>照片</source>
         <extracomment>en: Photo</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="411"/>
+        <location filename="../ui/flows.py" line="416"/>
         <source>已拍摄</source>
         <extracomment>en: Taken</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="413"/>
+        <location filename="../ui/flows.py" line="418"/>
         <source>无需照片</source>
         <extracomment>en: Not needed</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="417"/>
+        <location filename="../ui/flows.py" line="422"/>
         <source>请确认换卡申请并选择领卡方式</source>
         <extracomment>en: How would you like to get the new card?</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="425"/>
+        <location filename="../ui/flows.py" line="430"/>
         <source>该地址无法使用，请检查后重新填写。</source>
         <extracomment>en: This address cannot be used. Please check it.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="436"/>
+        <location filename="../ui/flows.py" line="441"/>
         <source>领卡方式</source>
         <extracomment>en: Delivery</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="440"/>
+        <location filename="../ui/flows.py" line="445"/>
         <source>邮寄地址</source>
         <extracomment>en: Address</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="443"/>
+        <location filename="../ui/flows.py" line="448"/>
         <source>确认提交换卡申请？</source>
         <extracomment>en: Apply for a new card?</extracomment>
         <translation type="unfinished"></translation>
@@ -2301,31 +2359,55 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="342"/>
+        <location filename="../ui/messages.py" line="344"/>
+        <source>摄像头已停止工作（可能已断开连接）。</source>
+        <extracomment>en: The camera stopped working (it may have been disconnected).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="347"/>
+        <source>摄像头正被其他程序占用。</source>
+        <extracomment>en: The camera is being used by another program.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="350"/>
+        <source>摄像头没有画面。</source>
+        <extracomment>en: The camera does not send pictures.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="352"/>
+        <source>未找到本机的摄像头。</source>
+        <extracomment>en: This kiosk&apos;s camera cannot be found.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="357"/>
         <source>本机暂不能刷脸验证，请使用短信验证码。</source>
         <extracomment>en: The face check is not available at this kiosk. Please use a text message code.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="347"/>
+        <location filename="../ui/messages.py" line="362"/>
         <source>使用短信验证码</source>
         <extracomment>en: Use a text message code</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="352"/>
+        <location filename="../ui/messages.py" line="367"/>
         <source>新卡邮寄到哪里？</source>
         <extracomment>en: Where should the new card be posted?</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="357"/>
+        <location filename="../ui/messages.py" line="372"/>
         <source>寄到登记的地址：%1</source>
         <extracomment>en: To the address on record: %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="362"/>
+        <location filename="../ui/messages.py" line="377"/>
         <source>填写新的邮寄地址</source>
         <extracomment>en: Type a new address</extracomment>
         <translation type="unfinished"></translation>
@@ -2787,325 +2869,409 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="157"/>
+        <location filename="../ui/texts.py" line="158"/>
+        <source>请站到摄像头前</source>
+        <extracomment>en: Please stand in front of the camera</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/texts.py" line="160"/>
+        <source>镜头前请只留一人</source>
+        <extracomment>en: Only one person in front of the camera, please</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/texts.py" line="162"/>
+        <source>请再靠近一点</source>
+        <extracomment>en: Please come a little closer</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/texts.py" line="164"/>
+        <source>请稍微后退一点</source>
+        <extracomment>en: Please step back a little</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/texts.py" line="166"/>
+        <source>请移到画面中间</source>
+        <extracomment>en: Please move to the middle of the picture</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/texts.py" line="168"/>
+        <source>请摆正头部，正对摄像头</source>
+        <extracomment>en: Please hold your head straight and face the camera</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/texts.py" line="170"/>
+        <source>光线太暗，请联系工作人员</source>
+        <extracomment>en: It is too dark here; please ask the staff for help</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/texts.py" line="172"/>
+        <source>光线太亮，请避开直射光</source>
+        <extracomment>en: It is too bright; please step out of the direct light</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/texts.py" line="174"/>
+        <source>脸部光线不均匀，请正对屏幕</source>
+        <extracomment>en: The light on your face is uneven</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/texts.py" line="176"/>
+        <source>请保持不动</source>
+        <extracomment>en: Please keep still</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/texts.py" line="178"/>
+        <source>背景须为白色，请站到白色背景前</source>
+        <extracomment>en: The background must be white; please stand in front of the white wall</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/texts.py" line="182"/>
+        <source>很好，请保持不动……</source>
+        <extracomment>en: Good. Please keep still...</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/texts.py" line="185"/>
+        <source>请正对摄像头</source>
+        <extracomment>en: Please look straight at the camera</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/texts.py" line="197"/>
+        <source>照片不符合制卡要求，请重新拍摄</source>
+        <extracomment>en: The picture did not meet the card photo rules; please try again</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/texts.py" line="203"/>
         <source>到服务网点领取</source>
         <extracomment>en: Collect it at a service outlet</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="160"/>
+        <location filename="../ui/texts.py" line="206"/>
         <source>邮寄到家</source>
         <extracomment>en: Send it by post</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="162"/>
+        <location filename="../ui/texts.py" line="208"/>
         <source>领取方式</source>
         <extracomment>en: Delivery</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="170"/>
+        <location filename="../ui/texts.py" line="216"/>
         <source>手机号码</source>
         <extracomment>en: Mobile phone</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="172"/>
+        <location filename="../ui/texts.py" line="218"/>
         <source>常住地址</source>
         <extracomment>en: Home address</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="174"/>
+        <location filename="../ui/texts.py" line="220"/>
         <source>通讯地址</source>
         <extracomment>en: Mailing address</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="176"/>
+        <location filename="../ui/texts.py" line="222"/>
         <source>证件有效期</source>
         <extracomment>en: ID card valid until</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="178"/>
+        <location filename="../ui/texts.py" line="224"/>
         <source>民族</source>
         <extracomment>en: Ethnic group</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="180"/>
+        <location filename="../ui/texts.py" line="226"/>
         <source>国籍</source>
         <extracomment>en: Nationality</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="182"/>
+        <location filename="../ui/texts.py" line="228"/>
         <source>性别</source>
         <extracomment>en: Gender</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="184"/>
+        <location filename="../ui/texts.py" line="230"/>
         <source>姓名</source>
         <extracomment>en: Name</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="186"/>
+        <location filename="../ui/texts.py" line="232"/>
         <source>身份证号码</source>
         <extracomment>en: ID number</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="188"/>
+        <location filename="../ui/texts.py" line="234"/>
         <source>照片</source>
         <extracomment>en: Photo</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="192"/>
+        <location filename="../ui/texts.py" line="238"/>
         <source>信息</source>
         <extracomment>en: Information</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="198"/>
+        <location filename="../ui/texts.py" line="244"/>
         <source>男</source>
         <extracomment>en: Male</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="201"/>
+        <location filename="../ui/texts.py" line="247"/>
         <source>女</source>
         <extracomment>en: Female</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="204"/>
+        <location filename="../ui/texts.py" line="250"/>
         <source>未说明</source>
         <extracomment>en: Not stated</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="210"/>
+        <location filename="../ui/texts.py" line="256"/>
         <source>（未登记）</source>
         <extracomment>en: (not on record)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="218"/>
+        <location filename="../ui/texts.py" line="264"/>
         <source>正常使用</source>
         <extracomment>en: In use</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="221"/>
+        <location filename="../ui/texts.py" line="267"/>
         <source>临时挂失中</source>
         <extracomment>en: Temporarily reported lost</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="223"/>
+        <location filename="../ui/texts.py" line="269"/>
         <source>已正式挂失</source>
         <extracomment>en: Formally reported lost</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="225"/>
+        <location filename="../ui/texts.py" line="271"/>
         <source>尚未启用</source>
         <extracomment>en: Not activated yet</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="227"/>
+        <location filename="../ui/texts.py" line="273"/>
         <source>已注销</source>
         <extracomment>en: Cancelled</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="229"/>
+        <location filename="../ui/texts.py" line="275"/>
         <source>已换卡</source>
         <extracomment>en: Replaced by a new card</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="231"/>
+        <location filename="../ui/texts.py" line="277"/>
         <source>已过期</source>
         <extracomment>en: Expired</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="235"/>
+        <location filename="../ui/texts.py" line="281"/>
         <source>未知</source>
         <extracomment>en: Unknown</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="241"/>
+        <location filename="../ui/texts.py" line="287"/>
         <source>申请已受理</source>
         <extracomment>en: Application accepted</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="243"/>
+        <location filename="../ui/texts.py" line="289"/>
         <source>已上传省级系统</source>
         <extracomment>en: Sent to the province</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="245"/>
+        <location filename="../ui/texts.py" line="291"/>
         <source>银行账户已开通</source>
         <extracomment>en: Bank account opened</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="247"/>
+        <location filename="../ui/texts.py" line="293"/>
         <source>卡片已制作</source>
         <extracomment>en: Card manufactured</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="249"/>
+        <location filename="../ui/texts.py" line="295"/>
         <source>卡片已写入个人信息</source>
         <extracomment>en: Card personalised</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="251"/>
+        <location filename="../ui/texts.py" line="297"/>
         <source>已送达服务网点</source>
         <extracomment>en: Delivered to the outlet</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="253"/>
+        <location filename="../ui/texts.py" line="299"/>
         <source>可以领取</source>
         <extracomment>en: Ready for pickup</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="255"/>
+        <location filename="../ui/texts.py" line="301"/>
         <source>已领取</source>
         <extracomment>en: Collected</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="259"/>
+        <location filename="../ui/texts.py" line="305"/>
         <source>办理中</source>
         <extracomment>en: In progress</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="265"/>
+        <location filename="../ui/texts.py" line="311"/>
         <source>换卡</source>
         <extracomment>en: New card (renewal)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="268"/>
+        <location filename="../ui/texts.py" line="314"/>
         <source>补卡</source>
         <extracomment>en: Replacement card</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="271"/>
+        <location filename="../ui/texts.py" line="317"/>
         <source>首次申领</source>
         <extracomment>en: First card</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="273"/>
+        <location filename="../ui/texts.py" line="319"/>
         <source>制卡申请</source>
         <extracomment>en: Card application</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="285"/>
+        <location filename="../ui/texts.py" line="331"/>
         <source>长期</source>
         <extracomment>en: Long-term</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="307"/>
+        <location filename="../ui/texts.py" line="353"/>
         <source>中国</source>
         <extracomment>en: China</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="309"/>
+        <location filename="../ui/texts.py" line="355"/>
         <source>中国香港</source>
         <extracomment>en: Hong Kong, China</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="311"/>
+        <location filename="../ui/texts.py" line="357"/>
         <source>中国澳门</source>
         <extracomment>en: Macao, China</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="313"/>
+        <location filename="../ui/texts.py" line="359"/>
         <source>中国台湾</source>
         <extracomment>en: Taiwan, China</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="315"/>
+        <location filename="../ui/texts.py" line="361"/>
         <source>韩国</source>
         <extracomment>en: Korea</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="317"/>
+        <location filename="../ui/texts.py" line="363"/>
         <source>日本</source>
         <extracomment>en: Japan</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="319"/>
+        <location filename="../ui/texts.py" line="365"/>
         <source>越南</source>
         <extracomment>en: Viet Nam</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="321"/>
+        <location filename="../ui/texts.py" line="367"/>
         <source>俄罗斯</source>
         <extracomment>en: Russia</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="323"/>
+        <location filename="../ui/texts.py" line="369"/>
         <source>美国</source>
         <extracomment>en: United States</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="325"/>
+        <location filename="../ui/texts.py" line="371"/>
         <source>英国</source>
         <extracomment>en: United Kingdom</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="327"/>
+        <location filename="../ui/texts.py" line="373"/>
         <source>德国</source>
         <extracomment>en: Germany</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="329"/>
+        <location filename="../ui/texts.py" line="375"/>
         <source>法国</source>
         <extracomment>en: France</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="331"/>
+        <location filename="../ui/texts.py" line="377"/>
         <source>新加坡</source>
         <extracomment>en: Singapore</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/texts.py" line="333"/>
+        <location filename="../ui/texts.py" line="379"/>
         <source>马来西亚</source>
         <extracomment>en: Malaysia</extracomment>
         <translation type="unfinished"></translation>

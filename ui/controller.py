@@ -70,8 +70,8 @@ class UiSettings:
     read_timeout_s: float = 30.0
     # deadline of one PIN command or back-office call
     command_timeout_s: float = 20.0
-    # the photo's countdown before the picture is taken
-    photo_countdown_s: int = 3
+    # the live picture must have been good this long before the photo is taken by itself
+    photo_hold_s: float = 1.0
     # speech: on at start (the citizen switches it in the header) and its volume, 0-100
     speech_on: bool = False
     speech_volume: int = 80
@@ -83,16 +83,18 @@ class KioskServices:
 
     ``client`` is a :class:`kiosk.backoffice_client.BackOfficeClient`, ``pack`` a
     :class:`kiosk.policies.RulePack`; without them only the PIN change (card only)
-    is offered. ``photo_source`` returns a JPEG for the renewal (the camera; the
-    demo's synthetic portrait). ``face_check`` says whether the kiosk can check a face.
+    is offered. ``camera`` makes the kiosk's camera (a :class:`devices.camera.Camera`;
+    the demo's is synthetic) for the renewal's photo and the face check; without
+    one the photo cannot be taken and the face check is not offered. ``face_check``:
+    the back office checks faces (the SMS code is offered beside it in any case).
     """
 
     client: Any = None
     pack: Any = None
     journal: Any = None
     outbox: Any = None
-    photo_source: Callable[[], bytes] | None = None
-    face_check: bool = False
+    camera: Callable[[], Any] | None = None
+    face_check: bool = True
 
     @property
     def full(self) -> bool:
@@ -172,7 +174,8 @@ class KioskController(QObject):
         self._identity_target: Callable[[str, str], Any] | None = None
         self._text_target: Callable[[str], Any] | None = None
         self._pick_target: Callable[[Any], Any] | None = None
-        self._photo_wf: Any = None
+        from .camera_steps import CameraSteps
+        self.camera = CameraSteps(self)
         self._actions: dict[str, Callable[[], Any]] = {}
         self._window_wired = False
 
@@ -224,7 +227,7 @@ class KioskController(QObject):
         if name == "code":
             screen.submitted.connect(self._on_code_submitted)
         elif name == "photo":
-            screen.captureRequested.connect(self._on_capture)
+            self.camera.wire(screen)
         elif name == "identity":
             screen.submitted.connect(self._on_identity_submitted)
         elif name == "text_entry":
@@ -330,7 +333,7 @@ class KioskController(QObject):
                      if any(pack.offers(b).offered for b in behind))
 
     def can_check_face(self) -> bool:
-        return self.services.face_check
+        return self.services.face_check and self.services.camera is not None
 
     # --- card events ------------------------------------------------------------------
     @Slot(object)
@@ -748,7 +751,8 @@ class KioskController(QObject):
                 return
             # an unexpected fault or a deadline: the workflow ends in Failed (cleanup wipes)
             err = exc if isinstance(exc, errors.KioskError) else errors.KioskError(type(exc).__name__)
-            log.warning("%s step failed: %s", wf.NAME, getattr(err, "code", type(err).__name__))
+            log.warning("%s step failed: %s (%s)", wf.NAME, getattr(err, "code", "?"),
+                        type(exc).__name__)
             try:
                 wf.fail(err)
             except Exception:  # noqa: BLE001
@@ -877,54 +881,20 @@ class KioskController(QObject):
         self.window.identity.show_identity(service=service, field=field, reason=reason, code=code)
         self._show(self.window.identity)
 
-    def ask_face(self, wf: Any, service) -> None:
-        """The face check needs the camera (the photo issue); until then: another way."""
+    def ask_face(self, wf: Any, service, message=None) -> None:
+        """The face check on the live camera (a text message code always offered beside it)."""
+        if self.can_check_face():
+            self.camera.check_face(wf, service, message)
+            return
         self.ask_choice(service=service,
                         prompt=lambda: messages.face_unavailable(),
                         options=[Option("other", lambda: messages.use_sms_instead())],
-                        actions={"other": lambda: self.act(wf.other_method),
+                        actions={"other": lambda: self.act(wf.use_sms_instead),
                                  "cancel": self.cancel_workflow},
                         secondary=[Option("cancel", lambda: messages.cancel_word())])
 
     def take_photo(self, wf: Any, service, *, exempt: bool, message=None) -> None:
-        self._clear_targets()
-        self._photo_wf = wf
-        self._actions = {"use": self._use_photo, "skip": lambda: self.act(wf.skip_photo)}
-        self.window.photo.countdown_s = self.settings.photo_countdown_s
-        self.window.photo.start(service=service, exempt=exempt, message=message)
-        self._show(self.window.photo)
-
-    def _on_capture(self) -> None:
-        s = self.session
-        source = self.services.photo_source
-        if s is None or s.workflow is None:
-            return
-        if source is None:
-            err = errors.KioskError("no camera")
-            self.show_result(lambda: messages.describe(err), error=err)
-            return
-        self._submit(s, source, self._on_photo, self._on_photo_failed,
-                     self.settings.command_timeout_s)
-
-    def _on_photo(self, jpeg: bytes) -> None:
-        if self.session is not None and self.window.current_screen() is self.window.photo:
-            self.window.photo.show_review(jpeg)
-            self._touch()
-
-    def _on_photo_failed(self, exc: BaseException) -> None:
-        log.warning("the photo could not be taken: %s", type(exc).__name__)
-        wf = self._photo_wf
-        if wf is not None and not wf.finished:
-            err = exc if isinstance(exc, errors.KioskError) else errors.KioskError(type(exc).__name__)
-            wf.fail(err)
-
-    def _use_photo(self) -> None:
-        jpeg = self.window.photo.jpeg
-        wf = self._photo_wf
-        if jpeg is None or wf is None:
-            return
-        self.window.photo.stop()
-        self.act(wf.take_photo, jpeg)
+        self.camera.take_photo(wf, service, exempt=exempt, message=message)
 
     def ask_address(self, wf: Any, service, on_record: str | None, message=None) -> None:
         """The renewal's mailing address: the one on record, or a new one typed."""
@@ -1005,6 +975,8 @@ class KioskController(QObject):
 
     # --- speech ------------------------------------------------------------------------------------
     def _on_screen_shown(self, screen) -> None:
+        if self.window.built("photo") is not screen:
+            self.camera.stop()          # the camera runs only while its screen shows
         self._say_text(screen.speech_text())
 
     def _say_text(self, text: str) -> None:

@@ -7,8 +7,8 @@ of ``backoffice/demo_data.py``), and gives what the UI needs:
 - ``client``: a :class:`~kiosk.backoffice_client.BackOfficeClient` for the demo kiosk;
 - ``hsm``: the card-authentication step, with an off switch;
 - ``services``: :class:`~ui.controller.KioskServices` with the jurisdiction's
-  rule pack, a journal and an outbox in a temporary directory, and a photo
-  source that gives a synthetic portrait meeting the photo rules;
+  rule pack, a journal and an outbox in a temporary directory, and a
+  synthetic camera (a citizen before a white wall) for the photo and the face check;
 - ``sms``: every SMS code the back office "sent" (the demo panel shows the
   last one: there is no phone in a demo);
 - :meth:`set_offline`: the back office unreachable (a closed loopback port,
@@ -49,11 +49,12 @@ class SwitchableHsm:
         return self._step(request)
 
 
-def portrait_source() -> bytes:
-    """A synthetic portrait that meets the default photo rules (the camera stands in later)."""
-    from backoffice.testing import portrait_jpeg
+def synthetic_camera():
+    """The demo's camera: a citizen before a white wall, with a little noise and sway."""
+    from backoffice.testing import camera_scene
+    from devices.camera import SyntheticCamera
 
-    return portrait_jpeg()
+    return SyntheticCamera(camera_scene(), fps=30, noise=3, motion=3, name="demo camera")
 
 
 class DemoKiosk:
@@ -68,6 +69,7 @@ class DemoKiosk:
         self.services = None
         self.sms = None
         self.offline = False
+        self.last_camera = None
         self._tmp: tempfile.TemporaryDirectory | None = None
         self._url = ""
 
@@ -103,8 +105,14 @@ class DemoKiosk:
         outbox = Outbox(journal, kiosk_id=DEMO_KIOSK_ID, first_delay_s=0.2, max_tries=3)
         self.services = KioskServices(client=self.client, pack=load_pack(self.jurisdiction),
                                       journal=journal, outbox=outbox,
-                                      photo_source=portrait_source)
+                                      camera=self.camera)
         return self
+
+    def camera(self):
+        """A new synthetic camera (each preview opens its own); the last one is ``last_camera``
+        (the demo panel and the tests unplug it)."""
+        self.last_camera = synthetic_camera()
+        return self.last_camera
 
     def last_sms_code(self) -> str | None:
         try:

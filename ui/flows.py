@@ -123,11 +123,14 @@ class FlowRenderer:
             tries = info.get("tries_left")
             msg = _msg(messages.wrong_pin(tries)) if tries is not None else None
             ctl.ask_pin(pin_steps.VERIFY, wf.enter_pin, msg, service=service)
+        elif state == c.CHOOSE_IDENTITY_CHECK and info.get("sms_next"):
+            ctl.show_busy()                     # the text message code is on its way
         elif state == c.CHOOSE_IDENTITY_CHECK:
             methods = [m for m in info.get("methods") or ("sms",)
                        if m != "face" or ctl.can_check_face()]
             if methods == ["sms"]:
-                ctl.act(wf.choose_sms)          # the only way: no question to ask
+                if wf.state == state:           # not a snapshot the workflow has left
+                    ctl.act(wf.choose_sms)      # the only way: no question to ask
                 return True
             options = [Option(m, lambda m=m: texts.identity_method(m)) for m in methods]
             ctl.ask_choice(service=service,
@@ -139,7 +142,11 @@ class FlowRenderer:
         elif state == c.ENTER_SMS_CODE:
             self._sms_code(wf, info, service)
         elif state == c.SHOW_FACE:
-            ctl.ask_face(wf, service)
+            message = None
+            if info.get("reason") or info.get("code"):
+                #: en: We could not confirm it is you. Please face the camera and try again, or use a text message code.
+                message = lambda: translate("flows", "未能确认是您本人，请正对摄像头重试，或使用短信验证码。")
+            ctl.ask_face(wf, service, message)
         elif state == c.ENTER_IDENTITY:
             ctl.ask_identity(wf.enter_identity, service, field=info.get("field"),
                              reason=info.get("reason"), code=info.get("code"))

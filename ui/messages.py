@@ -337,6 +337,21 @@ def cancel_word() -> str:
     return translate("messages", "取消办理")
 
 
+def camera_problem(code: str | None) -> str:
+    """Why the camera stopped (``CAMERA_*`` codes of :mod:`devices.camera`)."""
+    if code == "CAMERA_UNPLUGGED":
+        #: en: The camera stopped working (it may have been disconnected).
+        return translate("messages", "摄像头已停止工作（可能已断开连接）。")
+    if code == "CAMERA_BUSY":
+        #: en: The camera is being used by another program.
+        return translate("messages", "摄像头正被其他程序占用。")
+    if code == "CAMERA_TIMEOUT":
+        #: en: The camera does not send pictures.
+        return translate("messages", "摄像头没有画面。")
+    #: en: This kiosk's camera cannot be found.
+    return translate("messages", "未找到本机的摄像头。")
+
+
 def face_unavailable() -> str:
     #: en: The face check is not available at this kiosk. Please use a text message code.
     return translate("messages", "本机暂不能刷脸验证，请使用短信验证码。")

@@ -151,6 +151,52 @@ def renewal_reason(reason: str | None) -> str:
     return fn() if fn else translate("texts", "其他原因")
 
 
+def photo_hint(hint: str | None) -> str:
+    """What the camera's guidance asks of the citizen (``None``: all is well)."""
+    table = {
+        #: en: Please stand in front of the camera
+        "no_face": lambda: translate("texts", "请站到摄像头前"),
+        #: en: Only one person in front of the camera, please
+        "several_faces": lambda: translate("texts", "镜头前请只留一人"),
+        #: en: Please come a little closer
+        "move_closer": lambda: translate("texts", "请再靠近一点"),
+        #: en: Please step back a little
+        "move_back": lambda: translate("texts", "请稍微后退一点"),
+        #: en: Please move to the middle of the picture
+        "centre_yourself": lambda: translate("texts", "请移到画面中间"),
+        #: en: Please hold your head straight and face the camera
+        "face_the_camera": lambda: translate("texts", "请摆正头部，正对摄像头"),
+        #: en: It is too dark here; please ask the staff for help
+        "too_dark": lambda: translate("texts", "光线太暗，请联系工作人员"),
+        #: en: It is too bright; please step out of the direct light
+        "too_bright": lambda: translate("texts", "光线太亮，请避开直射光"),
+        #: en: The light on your face is uneven
+        "uneven_light": lambda: translate("texts", "脸部光线不均匀，请正对屏幕"),
+        #: en: Please keep still
+        "blurred": lambda: translate("texts", "请保持不动"),
+        #: en: The background must be white; please stand in front of the white wall
+        "background_not_white": lambda: translate("texts", "背景须为白色，请站到白色背景前"),
+    }
+    if hint is None:
+        #: en: Good. Please keep still...
+        return translate("texts", "很好，请保持不动……")
+    fn = table.get(hint)
+    #: en: Please look straight at the camera
+    return fn() if fn else translate("texts", "请正对摄像头")
+
+
+def photo_refusal(rule: str | None) -> str:
+    """Why a capture could not be made into the card photo (a rule of ``kiosk.photo``)."""
+    if rule in ("two_faces", "several_faces"):
+        return photo_hint("several_faces")
+    if rule == "face_too_small":
+        return photo_hint("move_closer")
+    if rule in ("no_face", "background_not_white"):
+        return photo_hint(rule)
+    #: en: The picture did not meet the card photo rules; please try again
+    return translate("texts", "照片不符合制卡要求，请重新拍摄")
+
+
 def delivery(kind: str | None) -> str:
     if kind == "pickup":
         #: en: Collect it at a service outlet

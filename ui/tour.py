@@ -81,7 +81,7 @@ class Tourist:
         else:
             backend = watcher = self._readers
         settings = UiSettings(result_seconds=600, idle_seconds=600, idle_warning_seconds=30,
-                              read_timeout_s=10, command_timeout_s=10, photo_countdown_s=1)
+                              read_timeout_s=10, command_timeout_s=10, photo_hold_s=0.5)
         self.window = build_app(backend, watcher, self.demo.hsm, settings=settings,
                                 theme=themes.theme_for(self.large, self.high_contrast),
                                 services=self.demo.services, language=self.locale)
@@ -297,6 +297,9 @@ def scene_pin_change(t: Tourist) -> None:
 
 def scene_pin_reset(t: Tourist) -> None:
     t.card_service("ordinary", "pin_reset")
+    t.on("choice")
+    t.shot("identity_method")
+    t.choose("sms")
     t.on("code")
     t.shot("sms_code")
     t.digits(t.window.code.pad, "000000", confirm=not t.window.code.pad.auto_submit)
@@ -311,11 +314,35 @@ def scene_pin_reset(t: Tourist) -> None:
 
 def scene_pin_unblock(t: Tourist) -> None:
     t.card_service("blocked", "pin_unblock")
+    t.on("choice")
+    t.choose("sms")
     t.enter_sms()
     t.on("pin", lambda: t.window.pin.step == "remembered")
     t.shot("pin_unblock_remembered")
     t.pin(PINS["blocked"])
     t.finish("pin_unblock_done")
+
+
+def scene_face_check(t: Tourist) -> None:
+    """The PIN reset with the face check: the live picture, then the new PIN."""
+    settings = t.window.controller.settings
+    hold, settings.photo_hold_s = settings.photo_hold_s, 3600
+    t.card_service("ordinary", "pin_reset")
+    t.on("choice")
+    t.choose("face")
+    t.on("photo")
+    t.wait("the live picture", lambda: t.window.photo.view.has_picture
+           and t.window.photo.view._face is not None)
+    t.shot("face_check_live")
+    settings.photo_hold_s = hold
+    t.tap(t.window.photo.cancel_button)     # (the preview with its hold is not restarted)
+    t.on("home")
+    t.tap(t.window.home.service_buttons["pin_reset"])
+    t.on("choice")
+    t.choose("face")
+    t.on("pin", lambda: t.window.pin.step == "new")
+    t.set_new_pin()
+    t.finish()
 
 
 def _identity(t: Tourist, ssn: str, pinyin_name: list[tuple[str, str]]) -> None:
@@ -424,12 +451,24 @@ def scene_profile(t: Tourist) -> None:
 
 
 def scene_renewal(t: Tourist) -> None:
+    settings = t.window.controller.settings
+    hold = settings.photo_hold_s
     t.card_service("ordinary", "renewal", PINS["ordinary"])
     t.on("choice")
     t.shot("renewal_reason")
     t.choose("damaged")
+    # the live picture with its guidance; then the camera's cable is pulled
+    settings.photo_hold_s = 3600
     t.on("photo")
-    t.shot("renewal_photo_countdown")
+    t.wait("the live picture", lambda: t.window.photo.view.has_picture
+           and t.window.photo.view._face is not None)
+    t.shot("renewal_photo_live")
+    t.demo.last_camera.unplug()
+    t.wait("the camera's failure", lambda: t.window.photo.mode == "failed")
+    t.shot("renewal_camera_failed")
+    # plugged back in: try again, the photo is taken by itself
+    settings.photo_hold_s = hold
+    t.tap(t.window.photo.retry_button)
     t.wait("the photo", lambda: t.window.photo.use_button.isVisible())
     t.shot("renewal_photo_review")
     t.tap(t.window.photo.use_button)
@@ -492,12 +531,17 @@ def shortest_paths(t: Tourist) -> dict[str, int]:
         else:
             t.finish()
 
-    def new_pin() -> None:
+    def by_sms() -> None:
+        t.on("choice")
+        t.choose("sms")
         t.enter_sms()
+
+    def new_pin() -> None:
+        by_sms()
         t.set_new_pin()
 
     def unblock() -> None:
-        t.enter_sms()
+        by_sms()
         t.on("pin", lambda: t.window.pin.step == "remembered")
         t.pin(PINS["blocked"])
 
@@ -587,7 +631,8 @@ def count_taps(*, locale: str = "zh_CN", large: bool = False) -> Tourist:
     return t
 
 
-SCENES = [scene_attract, scene_pin_change, scene_pin_reset, scene_pin_unblock, scene_loss_report,
+SCENES = [scene_attract, scene_pin_change, scene_pin_reset, scene_face_check, scene_pin_unblock,
+          scene_loss_report,
           scene_loss_lift, scene_card_status, scene_profile, scene_renewal, scene_errors]
 
 

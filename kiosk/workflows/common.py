@@ -541,7 +541,7 @@ class IdentityStep:
             self._send_sms()
 
     def choose_face(self: Any) -> None:
-        """Identity by the camera (the photo issue brings it; JPEG bytes for now)."""
+        """Identity by the camera (then :meth:`show_face` with the JPEG of one good frame)."""
         if not self._expect(CHOOSE_IDENTITY_CHECK):
             return
         self._step("face_chosen")
@@ -552,7 +552,18 @@ class IdentityStep:
         if not getattr(self, "_can_choose_method", False):
             raise InvalidTransition(f"{self.NAME}: no choice of method without the card")
         if self._expect(ENTER_SMS_CODE, SHOW_FACE):
-            self._go("other_method")
+            self._go("other_method", methods=IDENTITY_METHODS)
+
+    def use_sms_instead(self: Any) -> None:
+        """From the face check (or the choice) straight to a text message code: the way
+        that is not biometric, always offered beside the face check."""
+        if not self._expect(SHOW_FACE, CHOOSE_IDENTITY_CHECK):
+            return
+        self._step("sms_instead_of_face")
+        if self.state == SHOW_FACE:
+            # back to the choice, which is made at once (``sms_next``: nothing to ask)
+            self._go("other_method", methods=IDENTITY_METHODS, sms_next=True)
+        self._send_sms()
 
     # -- SMS
     def _send_sms(self: Any) -> None:

@@ -91,6 +91,21 @@ def test_reset_a_blocked_card_by_face(kiosk):
     ssc.verify_pin(Pin("246810"))
 
 
+def test_the_face_check_gives_way_to_a_text_message_code(kiosk):
+    wf, ssc, seen = start(kiosk)
+    wf.choose_face()
+    wf.use_sms_instead()                       # from the camera straight to the code
+    assert wf.state == "EnterSmsCode"
+    # the choice passed on the way says it needs no answer (the screen shows "busy")
+    assert states(seen)[-3:] == ["ShowFace", "ChooseIdentityCheck", "EnterSmsCode"]
+    assert seen[-2][1].get("sms_next") is True
+    wf.enter_sms_code(kiosk.inbox.last_code())
+    assert wf.state == "EnterNewPin"
+    wf.cancel()
+    [row] = kiosk.attempts("pin_reset")
+    assert "sms_instead_of_face" in [s["step"] for s in row.steps]
+
+
 def test_too_many_wrong_codes(kiosk_of):
     k = kiosk_of("hubei", limits=Limits(codes_per_challenge=2))
     wf, ssc, _ = start(k)

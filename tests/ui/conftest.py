@@ -41,7 +41,7 @@ def settings():
     from ui.controller import UiSettings
 
     return UiSettings(result_seconds=20, idle_seconds=90, read_timeout_s=10, command_timeout_s=10,
-                      photo_countdown_s=1)
+                      photo_hold_s=0.3)
 
 
 def _driver(qtbot, hsm, settings, services=None, demo=None):

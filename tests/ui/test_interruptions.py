@@ -38,7 +38,7 @@ def settings():
     from ui.controller import UiSettings
 
     return UiSettings(result_seconds=20, idle_seconds=90, idle_warning_seconds=1, read_timeout_s=10,
-                      command_timeout_s=10, photo_countdown_s=1)
+                      command_timeout_s=10, photo_hold_s=0.3)
 
 
 # --- the services, step by step ------------------------------------------------------------------
@@ -85,6 +85,11 @@ def _edit_phone_and_review(c: Citizen) -> None:
     c.tap(c.window.profile.review_button)
 
 
+def _method_step() -> Step:
+    """The holder's choice between a text message code and the face check: the code."""
+    return Step("method", _screen("choice"), lambda c: c.choose("sms"))
+
+
 def _use_photo(c: Citizen) -> None:
     c.tap(c.window.photo.use_button)
 
@@ -100,8 +105,10 @@ FLOWS: dict[str, Flow] = {
     "pin_change": Flow("pin_change", "ordinary", _tile("pin_change"), (
         _pin_step("current", ORDINARY_PIN), _pin_step("new", NEW_PIN), _pin_step("confirm", NEW_PIN))),
     "pin_reset": Flow("pin_reset", "ordinary", _tile("pin_reset"), (
+        _method_step(),
         _sms_step(), _pin_step("new", NEW_PIN), _pin_step("confirm", NEW_PIN))),
     "pin_unblock": Flow("pin_unblock", "blocked", _tile("pin_unblock"), (
+        _method_step(),
         _sms_step(), _pin_step("remembered", BLOCKED_PIN))),
     "loss_report": Flow("loss_report", None, lambda c: c.tap(c.window.attract.lost_button), (
         Step("identity", _screen("identity"), lambda c: c.identity(ORDINARY.ssn, ORDINARY_NAME)),
@@ -226,9 +233,9 @@ def test_card_pulled(kiosk, service, step):
 #: the citizen goes on ("start": stopped on the home screen, then the service's tile).
 #: The four writes go through the outbox: recorded, sent again later, a reference to check.
 OFFLINE_STEPS = [
-    ("pin_reset", "start", "unavailable"),           # the SMS is sent when the service starts
+    ("pin_reset", "method", "unavailable"),          # the SMS is sent once it is chosen
     ("pin_reset", "sms", "unavailable"),             # the code is checked
-    ("pin_unblock", "start", "unavailable"),
+    ("pin_unblock", "method", "unavailable"),
     ("pin_unblock", "sms", "unavailable"),
     ("loss_report", "identity", "unavailable"),      # the ID number and name, the SMS
     ("loss_report", "sms", "unavailable"),
@@ -289,7 +296,8 @@ def test_back_office_gone(kiosk, service, step, told):
 # --- (c) the citizen goes idle at each step -----------------------------------------------------
 
 #: the identity step, a middle step and the confirm step of each service (all, for the short ones)
-IDLE_SKIPPED = {("loss_report", "sms"), ("renewal", "reason")}
+IDLE_SKIPPED = {("loss_report", "sms"), ("renewal", "reason"), ("pin_reset", "method"),
+                ("pin_unblock", "method")}
 IDLE_STEPS = [(name, step.name) for name, flow in FLOWS.items() for step in flow.steps
               if (name, step.name) not in IDLE_SKIPPED]
 #: where "I need more time" is tried too (one step per service)

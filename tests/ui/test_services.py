@@ -184,6 +184,9 @@ def test_pin_reset_by_sms(citizen):
     insert_home(c)
     card = c.k.card
     c.tap(c.window.home.service_buttons["pin_reset"])
+    choice = c.wait("choice", timeout=SLOW_MS)      # a text message code, or the face check
+    assert {"sms", "face"} <= set(choice.buttons)
+    c.choose("sms")
     c.sms(timeout=SLOW_MS)
     assert c.window.code.prompt.text() == tr(c, "请输入手机收到的短信验证码",
                                               "Please type the code we sent to your phone")
@@ -209,6 +212,8 @@ def test_pin_unblock(citizen):
     card = c.k.card
     assert card.pin_blocked
     c.tap(c.window.home.service_buttons["pin_unblock"])
+    c.wait("choice", timeout=SLOW_MS)
+    c.choose("sms")
     c.sms(timeout=SLOW_MS)
     c.wait_pin("remembered", timeout=SLOW_MS)
     c.pin(BLOCKED_PIN)
@@ -387,7 +392,8 @@ def test_renewal_then_its_progress(citizen):
     assert choice.prompt.text() == tr(c, "请选择换卡原因", "Why do you need a new card?")
     c.choose("damaged")
     photo = c.wait("photo")
-    assert photo.counter.isVisible()                        # the countdown runs first
+    c.k.qtbot.waitUntil(lambda: photo.view.has_picture, timeout=SLOW_MS)   # the live picture
+    assert photo.guidance.isVisible() and photo.capture_button.isVisible()
     c.k.qtbot.waitUntil(lambda: c.window.photo.use_button.isVisible(), timeout=SLOW_MS)
     assert photo.prompt.text() == tr(c, "这张照片可以吗？", "Is this photo all right?")
     c.tap(photo.use_button)
