@@ -181,79 +181,85 @@
 <context>
     <name>DemoPanel</name>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="189"/>
+        <location filename="../ui/widgets/demo_panel.py" line="201"/>
         <source>演示控制（非终端界面）</source>
         <extracomment>en: Demo controls (not part of the kiosk)</extracomment>
         <translation>Demo controls (not part of the kiosk)</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="192"/>
+        <location filename="../ui/widgets/demo_panel.py" line="204"/>
         <source>▲ 演示控制</source>
         <extracomment>en: ▲ Demo controls</extracomment>
         <translation>▲ Demo controls</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="195"/>
+        <location filename="../ui/widgets/demo_panel.py" line="207"/>
         <source>▼ 演示控制</source>
         <extracomment>en: ▼ Demo controls</extracomment>
         <translation>▼ Demo controls</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="197"/>
+        <location filename="../ui/widgets/demo_panel.py" line="209"/>
         <source>显示或隐藏演示控制</source>
         <extracomment>en: Show or hide the demo controls</extracomment>
         <translation>Show or hide the demo controls</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="199"/>
+        <location filename="../ui/widgets/demo_panel.py" line="211"/>
         <source>演示模式：模拟卡片，测试后台</source>
         <extracomment>en: DEMO MODE: emulated cards, test back office</extracomment>
         <translation>DEMO MODE: emulated cards, test back office</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="202"/>
+        <location filename="../ui/widgets/demo_panel.py" line="214"/>
         <source>读卡器中的卡片：%1</source>
         <extracomment>en: Card in the reader: %1</extracomment>
         <translation>Card in the reader: %1</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="205"/>
+        <location filename="../ui/widgets/demo_panel.py" line="217"/>
         <source>读卡器中没有卡片</source>
         <extracomment>en: The reader is empty</extracomment>
         <translation>The reader is empty</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="208"/>
+        <location filename="../ui/widgets/demo_panel.py" line="220"/>
         <source>插入演示卡 %1</source>
         <extracomment>en: Insert the demo card %1</extracomment>
         <translation>Insert the demo card %1</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="210"/>
+        <location filename="../ui/widgets/demo_panel.py" line="222"/>
         <source>拔出卡片</source>
         <extracomment>en: Pull the card</extracomment>
         <translation>Pull the card</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="214"/>
+        <location filename="../ui/widgets/demo_panel.py" line="226"/>
         <source>社保系统离线</source>
         <extracomment>en: Back office offline</extracomment>
         <translation>Back office offline</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="217"/>
+        <location filename="../ui/widgets/demo_panel.py" line="229"/>
+        <source>拔出摄像头</source>
+        <extracomment>en: Unplug the camera</extracomment>
+        <translation>Unplug the camera</translation>
+    </message>
+    <message>
+        <location filename="../ui/widgets/demo_panel.py" line="233"/>
         <source>重置演示卡密码</source>
         <extracomment>en: Reset the demo cards&apos; PINs</extracomment>
         <translation>Reset the demo cards&apos; PINs</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="220"/>
+        <location filename="../ui/widgets/demo_panel.py" line="236"/>
         <source>演示手机，最新短信验证码：%1</source>
         <extracomment>en: Demo phone, last text message code: %1</extracomment>
         <translation>Demo phone, last text message code: %1</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="223"/>
+        <location filename="../ui/widgets/demo_panel.py" line="239"/>
         <source>退出演示</source>
         <extracomment>en: Quit the demo</extracomment>
         <translation>Quit the demo</translation>
@@ -559,103 +565,103 @@
 <context>
     <name>PhotoScreen</name>
     <message>
-        <location filename="../ui/screens/photo.py" line="235"/>
+        <location filename="../ui/screens/photo.py" line="237"/>
         <source>正在打开摄像头……</source>
         <extracomment>en: Starting the camera...</extracomment>
         <translation>Starting the camera...</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="253"/>
+        <location filename="../ui/screens/photo.py" line="255"/>
         <source>这张照片可以吗？</source>
         <extracomment>en: Is this photo all right?</extracomment>
         <translation>Is this photo all right?</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="255"/>
+        <location filename="../ui/screens/photo.py" line="257"/>
         <source>照片将印制在您的新社会保障卡上。</source>
         <extracomment>en: The photo will be printed on your new card.</extracomment>
         <translation>The photo will be printed on your new card.</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="258"/>
+        <location filename="../ui/screens/photo.py" line="260"/>
         <source>摄像头暂时无法使用</source>
         <extracomment>en: The camera cannot be used</extracomment>
         <translation>The camera cannot be used</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="261"/>
+        <location filename="../ui/screens/photo.py" line="263"/>
         <source>您可以改用短信验证码验证身份。</source>
         <extracomment>en: You can prove who you are with a text message code instead.</extracomment>
         <translation>You can prove who you are with a text message code instead.</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="264"/>
+        <location filename="../ui/screens/photo.py" line="266"/>
         <source>请重试，或联系工作人员。</source>
         <extracomment>en: Try again, or ask the staff for help.</extracomment>
         <translation>Try again, or ask the staff for help.</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="267"/>
+        <location filename="../ui/screens/photo.py" line="269"/>
         <source>请正对摄像头，进行刷脸验证</source>
         <extracomment>en: Look at the camera to prove who you are</extracomment>
         <translation>Look at the camera to prove who you are</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="269"/>
+        <location filename="../ui/screens/photo.py" line="271"/>
         <source>照片仅用于本次身份核验，本机不保存。</source>
         <extracomment>en: Your picture is only used for this check and is not kept at the kiosk.</extracomment>
         <translation>Your picture is only used for this check and is not kept at the kiosk.</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="272"/>
+        <location filename="../ui/screens/photo.py" line="274"/>
         <source>拍摄新卡照片</source>
         <extracomment>en: Photo for your new card</extracomment>
         <translation>Photo for your new card</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="274"/>
+        <location filename="../ui/screens/photo.py" line="276"/>
         <source>请正对屏幕上方的摄像头，保持不动，不戴帽子和眼镜。画面合格后将自动拍照。</source>
         <extracomment>en: Look at the camera above the screen, keep still, no hat or glasses. The photo is taken by itself.</extracomment>
         <translation>Look at the camera above the screen, keep still, no hat or glasses. The photo is taken by itself.</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="279"/>
+        <location filename="../ui/screens/photo.py" line="281"/>
         <source>立即拍照</source>
         <extracomment>en: Take the photo now</extracomment>
         <translation>Take the photo now</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="291"/>
+        <location filename="../ui/screens/photo.py" line="293"/>
         <source>取消办理</source>
         <extracomment>en: Cancel</extracomment>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="281"/>
+        <location filename="../ui/screens/photo.py" line="283"/>
         <source>使用这张照片</source>
         <extracomment>en: Use this photo</extracomment>
         <translation>Use this photo</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="283"/>
+        <location filename="../ui/screens/photo.py" line="285"/>
         <source>重拍</source>
         <extracomment>en: Take it again</extracomment>
         <translation>Take it again</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="285"/>
+        <location filename="../ui/screens/photo.py" line="287"/>
         <source>重试</source>
         <extracomment>en: Try again</extracomment>
         <translation>Try again</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="287"/>
+        <location filename="../ui/screens/photo.py" line="289"/>
         <source>使用短信验证码</source>
         <extracomment>en: Use a text message code</extracomment>
         <translation>Use a text message code</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="289"/>
+        <location filename="../ui/screens/photo.py" line="291"/>
         <source>不需要照片（未达年龄的儿童）</source>
         <extracomment>en: No photo (child under the age)</extracomment>
         <translation>No photo (child under the age)</translation>
@@ -1594,19 +1600,19 @@
         <translation>It can also be posted to: %1</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="136"/>
+        <location filename="../ui/flows.py" line="138"/>
         <source>请选择身份验证方式</source>
         <extracomment>en: How would you like to prove who you are?</extracomment>
         <translation>How would you like to prove who you are?</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="146"/>
+        <location filename="../ui/flows.py" line="148"/>
         <source>未能确认是您本人，请正对摄像头重试，或使用短信验证码。</source>
         <extracomment>en: We could not confirm it is you. Please face the camera and try again, or use a text message code.</extracomment>
         <translation>We could not confirm it is you. Please face the camera and try again, or use a text message code.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/flows.py" line="165"/>
+        <location filename="../ui/flows.py" line="167"/>
         <source>验证码错误，还可尝试 %n 次</source>
         <extracomment>en: Wrong code. %n tries left.</extracomment>
         <translation>
@@ -1615,227 +1621,227 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="168"/>
+        <location filename="../ui/flows.py" line="170"/>
         <source>验证码错误，请核对短信后重新输入。</source>
         <extracomment>en: Wrong code. Please check the text message and type it again.</extracomment>
         <translation>Wrong code. Please check the text message and type it again.</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="171"/>
+        <location filename="../ui/flows.py" line="173"/>
         <source>验证码已过期，请重新获取。</source>
         <extracomment>en: The code has expired. Please ask for a new one.</extracomment>
         <translation>The code has expired. Please ask for a new one.</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="174"/>
+        <location filename="../ui/flows.py" line="176"/>
         <source>请输入短信中的 6 位验证码。</source>
         <extracomment>en: Please type the 6-digit code from the text message.</extracomment>
         <translation>Please type the 6-digit code from the text message.</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="176"/>
+        <location filename="../ui/flows.py" line="178"/>
         <source>重新发送验证码</source>
         <extracomment>en: Send the code again</extracomment>
         <translation>Send the code again</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="180"/>
+        <location filename="../ui/flows.py" line="182"/>
         <source>换一种验证方式</source>
         <extracomment>en: Another way</extracomment>
         <translation>Another way</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="186"/>
+        <location filename="../ui/flows.py" line="188"/>
         <source>请输入手机收到的短信验证码</source>
         <extracomment>en: Please type the code we sent to your phone</extracomment>
         <translation>Please type the code we sent to your phone</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="188"/>
+        <location filename="../ui/flows.py" line="190"/>
         <source>验证码已发送到您登记的手机号码，共 6 位数字。</source>
         <extracomment>en: The code was sent to the mobile phone number on record. It has 6 digits.</extracomment>
         <translation>The code was sent to the mobile phone number on record. It has 6 digits.</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="253"/>
+        <location filename="../ui/flows.py" line="255"/>
         <source>请选择挂失方式</source>
         <extracomment>en: Which kind of loss report?</extracomment>
         <translation>Which kind of loss report?</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="265"/>
+        <location filename="../ui/flows.py" line="267"/>
         <source>返回上一步</source>
         <extracomment>en: Back</extracomment>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="271"/>
+        <location filename="../ui/flows.py" line="273"/>
         <source>请选择临时挂失的期限</source>
         <extracomment>en: How long should the temporary loss report last?</extracomment>
         <translation>How long should the temporary loss report last?</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="275"/>
-        <location filename="../ui/flows.py" line="308"/>
+        <location filename="../ui/flows.py" line="277"/>
+        <location filename="../ui/flows.py" line="310"/>
         <source>挂失方式</source>
         <extracomment>en: Kind</extracomment>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="278"/>
+        <location filename="../ui/flows.py" line="280"/>
         <source>期限</source>
         <extracomment>en: Lasts</extracomment>
         <translation>Lasts</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="282"/>
+        <location filename="../ui/flows.py" line="284"/>
         <source>挂失后，任何人都不能再使用这张卡（包括就医结算和支付）。</source>
         <extracomment>en: After the report, nobody can use the card, including for medical bills and payments.</extracomment>
         <translation>After the report, nobody can use the card, including for medical bills and payments.</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="284"/>
+        <location filename="../ui/flows.py" line="286"/>
         <source>确认挂失</source>
         <extracomment>en: Report it lost</extracomment>
         <translation>Report it lost</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="289"/>
-        <location filename="../ui/flows.py" line="452"/>
+        <location filename="../ui/flows.py" line="291"/>
+        <location filename="../ui/flows.py" line="454"/>
         <source>重新选择</source>
         <extracomment>en: Choose again</extracomment>
         <translation>Choose again</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="295"/>
+        <location filename="../ui/flows.py" line="297"/>
         <source>确认挂失您的社会保障卡？</source>
         <extracomment>en: Report this card lost?</extracomment>
         <translation>Report this card lost?</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="310"/>
+        <location filename="../ui/flows.py" line="312"/>
         <source>挂失日期</source>
         <extracomment>en: Reported on</extracomment>
         <translation>Reported on</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="314"/>
+        <location filename="../ui/flows.py" line="316"/>
         <source>确认解除这张卡的挂失？</source>
         <extracomment>en: Cancel the loss report of this card?</extracomment>
         <translation>Cancel the loss report of this card?</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="317"/>
+        <location filename="../ui/flows.py" line="319"/>
         <source>解除后卡片立即恢复使用。</source>
         <extracomment>en: The card can be used again right after.</extracomment>
         <translation>The card can be used again right after.</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="319"/>
+        <location filename="../ui/flows.py" line="321"/>
         <source>确认解除挂失</source>
         <extracomment>en: Cancel the loss report</extracomment>
         <translation>Cancel the loss report</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="321"/>
+        <location filename="../ui/flows.py" line="323"/>
         <source>返回</source>
         <extracomment>en: Go back</extracomment>
         <translation>Go back</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="349"/>
+        <location filename="../ui/flows.py" line="351"/>
         <source>确认提交以下修改？</source>
         <extracomment>en: Save these changes?</extracomment>
         <translation>Save these changes?</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="352"/>
-        <location filename="../ui/flows.py" line="450"/>
+        <location filename="../ui/flows.py" line="354"/>
+        <location filename="../ui/flows.py" line="452"/>
         <source>确认提交</source>
         <extracomment>en: Confirm and submit</extracomment>
         <translation>Confirm and submit</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="354"/>
+        <location filename="../ui/flows.py" line="356"/>
         <source>继续修改</source>
         <extracomment>en: Edit again</extracomment>
         <translation>Edit again</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="389"/>
+        <location filename="../ui/flows.py" line="391"/>
         <source>请选择换卡原因</source>
         <extracomment>en: Why do you need a new card?</extracomment>
         <translation>Why do you need a new card?</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="398"/>
+        <location filename="../ui/flows.py" line="400"/>
         <source>照片未通过审核，请正对摄像头重新拍摄。</source>
         <extracomment>en: The photo was not accepted. Please look straight at the camera and try again.</extracomment>
         <translation>The photo was not accepted. Please look straight at the camera and try again.</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="403"/>
+        <location filename="../ui/flows.py" line="405"/>
         <source>提交申请（到网点领取）</source>
         <extracomment>en: Apply (collect at an outlet)</extracomment>
         <translation>Apply (collect at an outlet)</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="406"/>
+        <location filename="../ui/flows.py" line="408"/>
         <source>改为邮寄</source>
         <extracomment>en: Send it by post instead</extracomment>
         <translation>Send it by post instead</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="412"/>
-        <location filename="../ui/flows.py" line="439"/>
+        <location filename="../ui/flows.py" line="414"/>
+        <location filename="../ui/flows.py" line="441"/>
         <source>换卡原因</source>
         <extracomment>en: Reason</extracomment>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="414"/>
+        <location filename="../ui/flows.py" line="416"/>
         <source>照片</source>
         <extracomment>en: Photo</extracomment>
         <translation>Photo</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="416"/>
+        <location filename="../ui/flows.py" line="418"/>
         <source>已拍摄</source>
         <extracomment>en: Taken</extracomment>
         <translation>Taken</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="418"/>
+        <location filename="../ui/flows.py" line="420"/>
         <source>无需照片</source>
         <extracomment>en: Not needed</extracomment>
         <translation>Not needed</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="422"/>
+        <location filename="../ui/flows.py" line="424"/>
         <source>请确认换卡申请并选择领卡方式</source>
         <extracomment>en: How would you like to get the new card?</extracomment>
         <translation>How would you like to get the new card?</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="430"/>
+        <location filename="../ui/flows.py" line="432"/>
         <source>该地址无法使用，请检查后重新填写。</source>
         <extracomment>en: This address cannot be used. Please check it.</extracomment>
         <translation>This address cannot be used. Please check it.</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="441"/>
+        <location filename="../ui/flows.py" line="443"/>
         <source>领卡方式</source>
         <extracomment>en: Delivery</extracomment>
         <translation>Delivery</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="445"/>
+        <location filename="../ui/flows.py" line="447"/>
         <source>邮寄地址</source>
         <extracomment>en: Address</extracomment>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../ui/flows.py" line="448"/>
+        <location filename="../ui/flows.py" line="450"/>
         <source>确认提交换卡申请？</source>
         <extracomment>en: Apply for a new card?</extracomment>
         <translation>Apply for a new card?</translation>

@@ -40,6 +40,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--jurisdiction", default="hubei",
                    choices=["hunan", "hubei", "hainan", "sichuan", "xinxiang"],
                    help="the rule pack and the back office's jurisdiction (default: hubei)")
+    p.add_argument("--camera", default="synthetic", metavar="synthetic|INDEX|PATH",
+                   help="the photo camera: the synthetic citizen (default), a V4L2 device "
+                        "index (0) or a device path or video file")
     p.add_argument("--locale", default="zh_CN", choices=["zh_CN", "en"], help="starting language")
     p.add_argument("--large-font", action="store_true", help="start in large-text mode (长辈版)")
     p.add_argument("--high-contrast", action="store_true", help="start in high contrast")
@@ -79,6 +82,11 @@ def run_demo(argv: list[str] | None = None) -> int:
 
     app = ensure_application([sys.argv[0]] if sys.argv else ["kiosk"])
     with DemoKiosk(args.jurisdiction) as demo:
+        if args.camera != "synthetic":
+            from devices.camera.opencv import OpenCvCamera
+
+            source = int(args.camera) if args.camera.isdigit() else args.camera
+            demo.services.camera = lambda: OpenCvCamera(source)
         readers = EmulatedReaders()
         window = build_app(readers, readers, demo.hsm,
                            settings=UiSettings(shuffle_keypad=args.shuffle),

@@ -153,3 +153,19 @@ def test_a_camera_gone_during_the_face_check_offers_the_code(c, kiosk):
     c.tap(photo.other_button)
     c.sms(timeout=SLOW_MS)
     c.wait_pin("new", timeout=SLOW_MS)
+
+
+def test_the_demo_panel_pulls_the_camera_cable(c, kiosk):
+    from devices.card.emulator.profile import demo_profiles
+    from ui.widgets.demo_panel import DemoPanel
+
+    panel = DemoPanel(kiosk.readers, demo_profiles(), kiosk.demo)
+    kiosk.qtbot.addWidget(panel)
+    panel.show()
+    panel.set_expanded(True)
+    assert panel.camera_button.text() == "拔出摄像头" and panel.camera_button.isVisible()
+    kiosk.controller.settings.photo_hold_s = 60
+    photo = to_renewal_photo(c)
+    kiosk.qtbot.waitUntil(lambda: photo.view.has_picture, timeout=SLOW_MS)
+    kiosk.click(panel.camera_button)
+    kiosk.qtbot.waitUntil(lambda: photo.mode == "failed", timeout=WAIT_MS)

@@ -72,6 +72,10 @@ class DemoPanel(QWidget):
         self.offline_box.setObjectName("demoOffline")
         self.offline_box.setEnabled(hsm is not None)
         self.offline_box.toggled.connect(self._set_offline)
+        # the demo's camera (a synthetic citizen): pull its cable in the middle of a preview
+        self.camera_button = QPushButton(self.controls)
+        self.camera_button.setObjectName("demoUnplugCamera")
+        self.camera_button.clicked.connect(self.unplug_camera)
         self.reset_button = QPushButton(self.controls)
         self.reset_button.setObjectName("demoReset")
         self.reset_button.clicked.connect(self.reset_cards)
@@ -92,6 +96,7 @@ class DemoPanel(QWidget):
         inner.addLayout(grid)
         inner.addWidget(self.pull_button)
         inner.addWidget(self.offline_box)
+        inner.addWidget(self.camera_button)
         inner.addWidget(self.reset_button)
         inner.addWidget(self.sms_label)
         # the kiosk window is locked (no closing): the demo ends here
@@ -169,6 +174,13 @@ class DemoPanel(QWidget):
         for card in self._cards.values():
             card.restore_profile_state()
 
+    def unplug_camera(self) -> None:
+        """The camera of the preview on screen stops, as if its cable were pulled (the next
+        preview opens a working one)."""
+        camera = getattr(self.hsm, "last_camera", None)
+        if camera is not None:
+            camera.unplug()
+
     def _set_offline(self, on: bool) -> None:
         if hasattr(self.hsm, "set_offline"):      # the demo kiosk: the whole back office
             self.hsm.set_offline(on)
@@ -213,6 +225,10 @@ class DemoPanel(QWidget):
         #: en: Back office offline
         self.offline_box.setText(self.tr("社保系统离线"))
         self.offline_box.setAccessibleName(self.offline_box.text())
+        #: en: Unplug the camera
+        self.camera_button.setText(self.tr("拔出摄像头"))
+        self.camera_button.setAccessibleName(self.camera_button.text())
+        self.camera_button.setVisible(hasattr(self.hsm, "last_camera"))
         #: en: Reset the demo cards' PINs
         self.reset_button.setText(self.tr("重置演示卡密码"))
         self.reset_button.setAccessibleName(self.reset_button.text())
