@@ -47,7 +47,7 @@ def test_the_renewal_preview_guides_then_takes_the_photo_by_itself(c, kiosk):
     assert photo.guidance.text() in ("很好，请保持不动……", "正在打开摄像头……")
     kiosk.qtbot.waitUntil(lambda: photo.reviewing, timeout=SLOW_MS)
     assert photo.use_button.isVisible() and photo.retake_button.isVisible()
-    assert not photo.view.isVisible() and photo.picture.pixmap().width() == 358
+    assert not photo.view.isVisible() and photo.picture.pixmap().width() == 537   # 358 px, shown 1.5 ×
     assert not kiosk.demo.last_camera.is_open               # released once the photo is taken
     c.tap(photo.retake_button)                               # again: a new live preview
     kiosk.qtbot.waitUntil(lambda: photo.reviewing, timeout=SLOW_MS)

@@ -31,6 +31,7 @@ from ..widgets.live_view import LiveView
 from .base import Screen, Text, button, label, set_text, text_of
 
 PHOTO_W, PHOTO_H = 358, 441         # the card photo's own size (shared/spec/policies.md)
+REVIEW_SCALE = 1.5                  # shown larger for the review (the file keeps its size)
 LIVE_W, LIVE_H = 540, 720           # the live picture (devices.camera.preview.DISPLAY_SIZE)
 POLL_MS = 33                        # ~30 pictures a second
 # a hint is spoken once it has stood this long, and not again within REPEAT_S
@@ -75,7 +76,7 @@ class PhotoScreen(Screen):
         self.view = LiveView(self.body, size=(LIVE_W, LIVE_H))
         self.picture = QLabel(self.body)
         self.picture.setObjectName("photoPicture")
-        self.picture.setFixedSize(PHOTO_W, PHOTO_H)
+        self.picture.setFixedSize(round(PHOTO_W * REVIEW_SCALE), round(PHOTO_H * REVIEW_SCALE))
         self.picture.setProperty("role", "card")
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.capture_button = button(self.body, name="photoCapture")
@@ -146,7 +147,8 @@ class PhotoScreen(Screen):
         self.view.clear()
         pix = QPixmap()
         pix.loadFromData(jpeg, "JPEG")
-        self.picture.setPixmap(pix)
+        self.picture.setPixmap(pix.scaled(self.picture.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                          Qt.TransformationMode.SmoothTransformation))
         self._message = None
         self.retranslate()
 
