@@ -456,9 +456,9 @@ def scene_renewal(t: Tourist) -> None:
     t.card_service("ordinary", "renewal", PINS["ordinary"])
     t.on("choice")
     t.shot("renewal_reason")
-    t.choose("damaged")
-    # the live picture with its guidance; then the camera's cable is pulled
+    # the live picture with its guidance (held: no capture); then the camera's cable is pulled
     settings.photo_hold_s = 3600
+    t.choose("damaged")
     t.on("photo")
     t.wait("the live picture", lambda: t.window.photo.view.has_picture
            and t.window.photo.view._face is not None)
