@@ -7,9 +7,10 @@
 (:mod:`.idempotency`), the HSM (:mod:`.hsm`), the jurisdiction's rule pack
 (:mod:`.rules`), identity checks (:mod:`.identity`, :mod:`.faces`), citizen
 sessions (:mod:`.citizen`), card state (:mod:`.cards`), values
-(:mod:`.validation`), photos (:mod:`.photo_check`) and the routes
-(:mod:`.routes`, one module per area). Route code reaches the shared pieces
-through :func:`state`, :func:`now` and :func:`backoffice.db.session`.
+(:mod:`.validation`), photos (:mod:`.photo_check`), the fleet view and the
+outcome counters (:mod:`.fleet`) and the routes (:mod:`.routes`, one module per
+area). Route code reaches the shared pieces through :func:`state`, :func:`now`
+and :func:`backoffice.db.session`.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ import datetime as dt
 import logging
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask, current_app
 
 from typing import Callable
 
-from . import auth, db, idempotency
+from . import auth, db, fleet, idempotency
 from .config import BackOfficeConfig, Clock
 from .errors import register_error_handlers
 from .hsm import Hsm
@@ -57,6 +58,10 @@ class BackOfficeState:
     sms_codes: Callable[[], str] = new_sms_code
     last_idempotency_purge: float = float("-inf")
     last_attempts_purge: float = float("-inf")
+    #: the kiosks of the registry (the fleet view shows one that never sent a heartbeat)
+    known_kiosks: tuple[str, ...] = ()
+    #: served citizen operations by outcome (``GET /metrics``), see :mod:`.fleet`
+    outcomes: fleet.ServiceOutcomes = field(default_factory=fleet.ServiceOutcomes)
 
 
 def create_app(config: BackOfficeConfig | None = None, *,
@@ -81,10 +86,12 @@ def create_app(config: BackOfficeConfig | None = None, *,
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.ensure_ascii = False
     app.json.sort_keys = False
+    registered = config.resolved_kiosks()
     app.extensions["backoffice"] = BackOfficeState(
         config=config, clock=clock, database=database,
         hsm=Hsm(config.resolved_hsm_keys()),
-        kiosks=auth.StaticKioskRegistry(config.resolved_kiosks(), demo=config.demo),
+        kiosks=auth.StaticKioskRegistry(registered, demo=config.demo),
+        known_kiosks=tuple(sorted(registered)),
         rules=rules, sms=sms_sender_for(config), face=face_verifier_for(config),
         limits=config.identity_limits or Limits(),
         outlet=config.outlet or default_outlet(rules.jurisdiction),
@@ -97,6 +104,11 @@ def create_app(config: BackOfficeConfig | None = None, *,
     from .routes import register_routes  # routes import this module's helpers
 
     register_routes(app)
+    fleet.init_app(app)  # counts the citizen operations' outcomes
+    if config.fleet_exposed:  # the operator's /metrics and /fleet (docs/fleet.md)
+        from .routes import fleet as fleet_routes
+
+        app.register_blueprint(fleet_routes.bp)
     idempotency.check_routes(app)
     app.wsgi_app = AccessLog(app.wsgi_app)  # type: ignore[method-assign]
     return app

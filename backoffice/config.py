@@ -97,6 +97,13 @@ class BackOfficeConfig:
     locales: tuple[str, ...] = ("zh_CN", "en")
     #: the outlet named in new applications (None = the jurisdiction's demo outlet)
     outlet: str | None = None
+    #: how often the kiosks send ``POST /v1/kiosks/heartbeat`` (told in ``GET /v1/kiosks/config``)
+    heartbeat_interval_s: int = 60
+    #: a kiosk whose last heartbeat is older than this is down (None: 3 heartbeat intervals)
+    kiosk_down_after_s: float | None = None
+    #: serve ``GET /metrics`` and ``GET /fleet`` (unsigned, for the operator's monitoring);
+    #: None: in demo or test mode only. See docs/fleet.md.
+    expose_fleet: bool | None = None
 
     # --- presets -----------------------------------------------------------
     @classmethod
@@ -123,7 +130,9 @@ class BackOfficeConfig:
         ``internal_auth``, ``external_auth``, ``pin`` in hex) or ``SSC_BACKOFFICE_HSM_K_IA``,
         ``..._K_EA``, ``..._K_PIN``, ``SSC_BACKOFFICE_SMS_GATEWAY`` and
         ``SSC_BACKOFFICE_FACE_VERIFIER`` (``module:function`` hooks),
-        ``SSC_BACKOFFICE_OUTLET``. Explicit ``overrides`` (not ``None``) win.
+        ``SSC_BACKOFFICE_OUTLET``, ``SSC_BACKOFFICE_HEARTBEAT_INTERVAL_S``,
+        ``SSC_BACKOFFICE_KIOSK_DOWN_AFTER_S`` and ``SSC_BACKOFFICE_EXPOSE_FLEET`` (1/0: serve
+        ``/metrics`` and ``/fleet``, see docs/fleet.md). Explicit ``overrides`` (not ``None``) win.
         """
         env = os.environ if environ is None else environ
         values: dict = {}
@@ -164,6 +173,16 @@ class BackOfficeConfig:
                     env.get(ENV_PREFIX + "HSM_K_PIN", ""))
             except ValueError as exc:
                 raise ConfigError(str(exc)) from None
+        for name, attr in (("HEARTBEAT_INTERVAL_S", "heartbeat_interval_s"),
+                           ("KIOSK_DOWN_AFTER_S", "kiosk_down_after_s")):
+            if env.get(ENV_PREFIX + name):
+                try:
+                    values[attr] = int(env[ENV_PREFIX + name])
+                except ValueError:
+                    raise ConfigError(f"{ENV_PREFIX}{name}: expected whole seconds") from None
+        if env.get(ENV_PREFIX + "EXPOSE_FLEET"):
+            values["expose_fleet"] = _flag(env[ENV_PREFIX + "EXPOSE_FLEET"],
+                                           ENV_PREFIX + "EXPOSE_FLEET")
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
@@ -176,6 +195,18 @@ class BackOfficeConfig:
     def relaxed(self) -> bool:
         """Demo or test mode: test keys and a shiftable clock are allowed."""
         return bool(self.demo or self.test_mode)
+
+    @property
+    def down_after_s(self) -> float:
+        """Heartbeat age past which a kiosk counts as down."""
+        if self.kiosk_down_after_s is not None:
+            return float(self.kiosk_down_after_s)
+        return 3.0 * self.heartbeat_interval_s
+
+    @property
+    def fleet_exposed(self) -> bool:
+        """Whether ``/metrics`` and ``/fleet`` are served (by default in demo/test mode)."""
+        return self.relaxed if self.expose_fleet is None else bool(self.expose_fleet)
 
     def resolved_db_url(self) -> str:
         if self.db_url:
@@ -231,6 +262,12 @@ class BackOfficeConfig:
             raise ConfigError("idle_timeout_s must be positive")
         if not self.locales or not all(isinstance(x, str) and x for x in self.locales):
             raise ConfigError("locales must name at least one locale")
+        if isinstance(self.heartbeat_interval_s, bool) or not isinstance(
+                self.heartbeat_interval_s, int) or self.heartbeat_interval_s <= 0:
+            raise ConfigError("heartbeat_interval_s must be a positive whole number of seconds")
+        if self.down_after_s < self.heartbeat_interval_s:
+            # every kiosk would blink down between two heartbeats
+            raise ConfigError("kiosk_down_after_s must be at least heartbeat_interval_s")
         from .identity import resolve_hook
         from .rules import load_rules
 
@@ -247,6 +284,15 @@ class BackOfficeConfig:
 def _same_keys(a: HsmKeys, b: HsmKeys) -> bool:
     return (a.internal_auth == b.internal_auth or a.external_auth == b.external_auth
             or a.pin == b.pin)
+
+
+def _flag(value: str, name: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}: expected 1/0, true/false, yes/no or on/off")
 
 
 def _read_json_object(path: str, what: str) -> dict:

@@ -6,7 +6,9 @@ the latest heartbeat of each kiosk is kept for the fleet view. When
 ``config_version`` differs from the one the kiosk holds, it fetches
 ``GET /v1/kiosks/config`` -> ``{jurisdiction, idle_timeout_s, locales,
 config_version, policy: {jurisdiction, version}, outlet, session_ttl_s,
-policy_lapsed}``.
+policy_lapsed, heartbeat_interval_s}``: a kiosk sends a heartbeat every
+``heartbeat_interval_s`` and counts as down in the fleet view
+(:mod:`backoffice.fleet`) after ``kiosk_down_after_s`` without one.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ def kiosk_config() -> dict:
         "policy": {"jurisdiction": st.rules.jurisdiction, "version": st.rules.version},
         "outlet": st.outlet,
         "session_ttl_s": st.config.session_ttl_s,
+        # how often to send POST /v1/kiosks/heartbeat (a kiosk silent for longer than
+        # the server's kiosk_down_after_s shows as down)
+        "heartbeat_interval_s": st.config.heartbeat_interval_s,
         # the pack's regulation is past its last day (it still runs; the kiosk warns)
         "policy_lapsed": st.rules.lapsed(now().date()),
     }
@@ -101,7 +106,7 @@ def get_config():
 
 
 def fleet(s: Session) -> list[dict]:
-    """Every kiosk's latest heartbeat (for a fleet view or a test)."""
+    """Every kiosk's latest heartbeat as stored (up/down: :func:`backoffice.fleet.fleet_state`)."""
     rows = s.query(KioskHeartbeat).order_by(KioskHeartbeat.kiosk_id).all()
     return [{"kiosk_id": r.kiosk_id, "last_seen_at": iso_utc(r.last_seen_at),
              "software_version": r.software_version, "devices": json.loads(r.devices),

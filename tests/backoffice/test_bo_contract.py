@@ -57,8 +57,8 @@ SPEC_PATH = Path(__file__).resolve().parents[2] / "backoffice" / "openapi.yaml"
 CONTRACT_MD = Path(__file__).resolve().parents[3] / "shared" / "spec" / "backoffice-api.md"
 MAX_EXAMPLES = int(os.environ.get("SSC_CONTRACT_EXAMPLES", "10"))
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-#: the unsigned endpoints: liveness and this document
-PUBLIC_PATHS = {"/v1/health", "/v1/openapi.yaml"}
+#: the unsigned endpoints: liveness and this document; the operator's metrics and fleet page
+PUBLIC_PATHS = {"/v1/health", "/v1/openapi.yaml", "/metrics", "/fleet"}
 SIGNATURE_HEADERS = (signing.KIOSK_ID_HEADER, signing.TIMESTAMP_HEADER,
                      signing.SIGNATURE_HEADER)
 #: documented operations left out of fuzzing (by operationId): shifting the business
@@ -409,7 +409,10 @@ def test_demo_only_operations_are_not_served_in_production(tmp_path):
                  if SPEC["paths"][p][m.lower()].get("x-demo-only")}
     assert demo_only, "the document marks the test clock x-demo-only"
     assert not served & demo_only
-    assert served == set(documented_operations()) - demo_only
+    # served only when the operator turns them on (expose_fleet): off by default here
+    opt_in = {(m, p) for m, p in documented_operations()
+              if SPEC["paths"][p][m.lower()].get("x-opt-in")}
+    assert served == set(documented_operations()) - demo_only - opt_in
 
 
 def test_every_signed_operation_refuses_an_unsigned_request(tmp_path):
