@@ -316,7 +316,11 @@ def _day(value: int | dt.date, today: dt.date) -> dt.date:
 
 
 def seed(database, now: dt.datetime) -> int:
-    """Add the demo people not yet on record; return how many were added."""
+    """Add the demo people (and the demo technicians, :mod:`.demo_technicians`) not yet
+    on record; return how many people were added."""
+    from .demo_technicians import seed as seed_technicians
+
+    seed_technicians(database, now)
     # the software card counts its relative days from the machine's local date: so do we
     today = now.astimezone().date()
     try:

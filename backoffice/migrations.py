@@ -198,11 +198,44 @@ def _v2(conn: Connection) -> None:
     m.create_all(conn)
 
 
+# --- 3: technicians (maintenance mode), their lockouts per kiosk, maintenance tokens ------
+
+def _v3(conn: Connection) -> None:
+    m = _metadata()
+    Table("technicians", m,
+          Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("account", String(32), nullable=False, unique=True),
+          Column("name", String(64), nullable=False),
+          Column("pin_hash", String(160), nullable=False),
+          Column("totp_secret", String(64), nullable=False),
+          Column("active", Boolean, nullable=False),
+          Column("failed_count", Integer, nullable=False),
+          Column("locked_until", UTCDateTime, nullable=True),
+          Column("last_otp_step", Integer, nullable=True),
+          Column("created_at", UTCDateTime, nullable=False),
+          Column("updated_at", UTCDateTime, nullable=False))
+    Table("technician_kiosk_locks", m,
+          Column("kiosk_id", String(64), primary_key=True),
+          Column("failed_count", Integer, nullable=False),
+          Column("locked_until", UTCDateTime, nullable=True),
+          Column("updated_at", UTCDateTime, nullable=False))
+    Table("technician_tokens", m,
+          Column("id", String(36), primary_key=True),
+          Column("token_hash", String(64), nullable=False, unique=True),
+          Column("technician_id", Integer, ForeignKey("technicians.id"), nullable=False,
+                 index=True),
+          Column("kiosk_id", String(64), nullable=False),
+          Column("created_at", UTCDateTime, nullable=False),
+          Column("expires_at", UTCDateTime, nullable=False))
+    m.create_all(conn)
+
+
 #: every migration, in order; the last one's version is ``models.SCHEMA_VERSION``
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "card authentications and idempotency keys", _v1),
     Migration(2, "people, cards, losses, applications, sessions, identity limits, "
                  "heartbeats", _v2),
+    Migration(3, "technicians, their lockouts per kiosk, maintenance tokens", _v3),
 )
 
 assert [m.version for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1))

@@ -18,7 +18,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 #: the newest migration of :mod:`backoffice.migrations` (bump with every migration)
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -302,3 +302,61 @@ class KioskHeartbeat(Base):
     journal_backlog: Mapped[int] = mapped_column(Integer)
     uptime_s: Mapped[float] = mapped_column(Float)
     beats: Mapped[int] = mapped_column(Integer)
+
+
+# --- technicians (schema version 3): maintenance mode at the kiosks -------------------
+
+class Technician(Base):
+    """A technician who may put a kiosk into maintenance mode (``POST /v1/technicians/verify``).
+
+    Two factors: a PIN, stored only as a salted scrypt hash
+    (:func:`kiosk.secret_hash.hash_secret`), and the one-time codes of an
+    authenticator app (TOTP, RFC 6238) whose base32 secret is stored here (the
+    server must compute the codes; protect this table like the HSM's keys).
+    ``failed_count`` counts failures in a row; the fifth locks the account until
+    ``locked_until``. ``last_otp_step`` is the time step of the last code
+    accepted: a code is never accepted twice.
+    """
+
+    __tablename__ = "technicians"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    #: the login, e.g. ``T0001`` (stored in upper case; compared case-insensitively)
+    account: Mapped[str] = mapped_column(String(32), unique=True)
+    #: the display name (shown on the kiosk's maintenance screen, never logged)
+    name: Mapped[str] = mapped_column(String(64))
+    pin_hash: Mapped[str] = mapped_column(String(160))
+    totp_secret: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean)
+    failed_count: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_otp_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:  # no name, no secrets
+        return f"Technician({self.account}, active={self.active})"
+
+
+class TechnicianKioskLock(Base):
+    """Failed technician verifications in a row at one kiosk, and its lock."""
+
+    __tablename__ = "technician_kiosk_locks"
+
+    kiosk_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failed_count: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class TechnicianToken(Base):
+    """A maintenance token handed to a kiosk; only its SHA-256 is stored."""
+
+    __tablename__ = "technician_tokens"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    technician_id: Mapped[int] = mapped_column(ForeignKey("technicians.id"), index=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

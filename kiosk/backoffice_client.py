@@ -45,6 +45,7 @@ import json
 import logging
 import random
 import re
+import secrets
 import time
 import uuid
 from dataclasses import dataclass
@@ -57,7 +58,8 @@ from requests.adapters import HTTPAdapter
 from . import __version__, signing
 from .backoffice_types import (DELIVERIES, LOSS_DURATIONS, LOSS_KINDS, PIN_OPERATIONS,
                                Application, CardStatus, HeartbeatAnswer, KioskConfig, Profile,
-                               Session, ShapeError, applications_from_json)
+                               Session, ShapeError, TechnicianSession,
+                               applications_from_json)
 from .card import CardAuthAnswer, CardAuthRequest
 from .errors import (BackOfficeError, BackOfficeUnavailable, BadSignature, CardAlreadyLost,
                      CardCancelled, CardNotFound, CardNotGenuine, CardNotLost, CardReplaced,
@@ -65,7 +67,9 @@ from .errors import (BackOfficeError, BackOfficeUnavailable, BadSignature, CardA
                      FormalLossNotLiftable, IdempotencyKeyInUse, IdempotencyKeyReused,
                      IdentityNotVerified, Internal, KeyFieldChangeRequiresRenewal, NoSession,
                      OutcomeUnknown, PhotoInvalid, RateLimited, RenewalAlreadyInProgress,
-                     ServiceNotOffered, SessionExpired, TooManyAttempts, ValidationFailed)
+                     ServiceNotOffered, SessionExpired, TechnicianNotVerified, TooManyAttempts,
+                     ValidationFailed)
+from .pin import Pin
 
 log = logging.getLogger("kiosk.backoffice")
 
@@ -92,6 +96,8 @@ ERROR_CLASSES: dict[str, type[BackOfficeError]] = {
     "IDEMPOTENCY_KEY_REUSED": IdempotencyKeyReused,
     "RATE_LIMITED": RateLimited,
     "INTERNAL": Internal,
+    # the maintenance extension (docs/maintenance.md)
+    "TECHNICIAN_NOT_VERIFIED": TechnicianNotVerified,
     # not in the contract's list, but answered by the reference back office
     "IDEMPOTENCY_KEY_IN_USE": IdempotencyKeyInUse,
     "NOT_FOUND": EndpointNotFound,
@@ -113,6 +119,7 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _HEX32_RE = re.compile(r"[0-9A-Fa-f]{32}")
 _HEX_RE = re.compile(r"(?:[0-9A-Fa-f]{2})+")
 _SESSION_ID_RE = re.compile(r"[A-Za-z0-9._~-]{1,128}")
+_OTP_RE = re.compile(r"[0-9]{6}")
 REPLAYED_HEADER = "Idempotent-Replayed"
 #: the first bytes (CLA INS P1 P2) of the command each PIN authorisation must be
 _PIN_COMMAND_HEADERS = {"reload": bytes.fromhex("805E0000"), "unblock": bytes.fromhex("84240000")}
@@ -543,6 +550,38 @@ class BackOfficeClient:
         """``GET /v1/kiosks/config``: this terminal's managed settings."""
         return _parse_with(KioskConfig.from_json, self.request("GET", "/v1/kiosks/config"),
                            "kiosk config")
+
+    # --- maintenance mode (an extension of the contract, docs/maintenance.md) --------------
+    def verify_technician(self, account: str, pin: Pin, otp: str, *,
+                          idempotency_key: str | None = None) -> TechnicianSession:
+        """``POST /v1/technicians/verify {account, pin, otp, nonce}`` -> the technician's session.
+
+        Refusals: :class:`~kiosk.errors.TechnicianNotVerified` (whatever was wrong),
+        :class:`~kiosk.errors.TooManyAttempts` (``details.scope``, ``details.locked_until``).
+        The PIN's digits go into the body bytes only, at the last moment; the
+        mutable copies are wiped after sending (the caller wipes ``pin``). ``nonce``
+        is fresh per call: the back office's idempotency fingerprint of the body
+        must not be a fast hash of the PIN alone.
+        """
+        if not isinstance(account, str) or not account:
+            raise ValueError("account is required")
+        if not isinstance(pin, Pin) or not pin.complete:
+            raise ValueError("a technician's PIN has 6 digits")
+        if not isinstance(otp, str) or not _OTP_RE.fullmatch(otp):
+            raise ValueError("the one-time code has 6 digits")
+        head = encode_json({"account": account, "otp": otp, "nonce": secrets.token_urlsafe(24)})
+        digits = pin.ascii_digits()
+        body = bytearray(head[:-1])  # without the closing brace
+        try:
+            body += b',"pin":"'
+            body += digits
+            body += b'"}'
+            data = self.request("POST", "/v1/technicians/verify", body_bytes=body,
+                                idempotency_key=idempotency_key)
+        finally:
+            for buf in (digits, body):
+                buf[:] = bytes(len(buf))
+        return _parse_with(TechnicianSession.from_json, data, "technician verification")
 
     # --- stored calls (the outbox) ------------------------------------------------------
     def perform(self, call: ApiCall, *, idempotency_key: str | None = None,

@@ -158,6 +158,31 @@ class Session:
                 f"expires_at={self.expires_at!s}, person={self.person!r})")
 
 
+# --- maintenance mode (an extension of the contract, docs/maintenance.md) -------------
+
+@dataclass(frozen=True)
+class TechnicianSession:
+    """``POST /v1/technicians/verify``: the verified technician and a maintenance token."""
+
+    account: str
+    name: str = field(repr=False)
+    token: str = field(repr=False)
+    expires_at: dt.datetime
+
+    @classmethod
+    def from_json(cls, data: Any) -> "TechnicianSession":
+        data = _obj(data, "technician verification")
+        technician = _obj(data.get("technician"), "technician")
+        expires_at = parse_datetime(data.get("expires_at"), "expires_at")
+        assert expires_at is not None
+        return cls(account=_str(technician, "account") or "",
+                   name=_str(technician, "name", optional=True) or "",
+                   token=_str(data, "token") or "", expires_at=expires_at)
+
+    def __repr__(self) -> str:
+        return f"TechnicianSession({self.account!r}, expires_at={self.expires_at!s})"
+
+
 # --- the card -------------------------------------------------------------------------
 
 @dataclass(frozen=True)

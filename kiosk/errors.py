@@ -324,6 +324,51 @@ class TooManyAttempts(Refusal):
     summary = "too many attempts; try again later"
 
 
+# --- maintenance mode (an extension of the contract, ``docs/maintenance.md``) ----------
+
+class TechnicianNotVerified(Refusal):
+    """The technician's credentials were refused (by the back office or the kiosk's
+    local fallback); never says which part was wrong."""
+
+    code = "TECHNICIAN_NOT_VERIFIED"
+    summary = "the technician could not be verified"
+
+
+class MaintenanceLocked(TooManyAttempts):
+    """Entering maintenance mode is locked after failures in a row, until ``locked_until``.
+
+    Raised by :mod:`kiosk.maintenance.access` for the kiosk's own lock (``scope``
+    ``kiosk``) and for the back office's lock of the account or the kiosk.
+    """
+
+    summary = "maintenance mode is locked after too many failed attempts"
+
+    @property
+    def scope(self) -> str | None:
+        value = self.details.get("scope")
+        return value if isinstance(value, str) else None
+
+    @property
+    def locked_until(self):
+        """The lock's end (aware UTC datetime), or None when unknown."""
+        import datetime as dt
+
+        value = self.details.get("locked_until")
+        if not isinstance(value, str):
+            return None
+        try:
+            moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+class MaintenanceNotActive(KioskError):
+    """A maintenance action without a live grant (it was exited or it expired)."""
+
+    code = "MAINTENANCE_NOT_ACTIVE"
+
+
 class IdempotencyKeyReused(ContractError):
     code = "IDEMPOTENCY_KEY_REUSED"
     summary = "an idempotency key was reused for a different request"

@@ -50,6 +50,11 @@ class Pin:
             out[i] = ((self._digits[2 * i] - 0x30) << 4) | (self._digits[2 * i + 1] - 0x30)
         return out
 
+    def ascii_digits(self) -> bytearray:
+        """A copy of the digits as ASCII, for a secret sent or hashed as text (a
+        technician's PIN, ``kiosk.maintenance``); the caller wipes it after use."""
+        return bytearray(self._digits)
+
     def same_as(self, other: "Pin") -> bool:
         import hmac
 

@@ -17,7 +17,8 @@ from flask import Flask, request
 from ..errors import validation_failed
 
 #: the modules under ``backoffice.routes`` that hold a ``bp`` blueprint
-AREAS = ("health", "card_auth", "sessions", "card", "applications", "profile", "pin", "kiosks")
+AREAS = ("health", "card_auth", "sessions", "card", "applications", "profile", "pin", "kiosks",
+         "technicians")
 #: areas registered only in demo or test mode
 RELAXED_AREAS = ("testing",)
 

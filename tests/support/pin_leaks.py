@@ -21,7 +21,10 @@ import pytest
 
 #: every PIN a test or a demo profile uses; a test using another PIN adds it here
 TEST_PINS = {"123456", "802413", "975310", "246810", "135790", "111222", "000111", "864209",
-             "590317", "470285", "315926", "260719", "613058"}
+             "590317", "470285", "315926", "260719", "613058",
+             # the demo technicians (backoffice/demo_technicians.py) and the demo local
+             # maintenance code (kiosk.maintenance.DEMO_LOCAL_CODE)
+             "730461", "419628", "305827", "582947"}
 
 _files: list[Path] = []
 _lock = threading.Lock()
