@@ -155,3 +155,72 @@ def is_pin_value(key: str, value: object) -> bool:
             value = str(value)
         return isinstance(value, str) and bool(_SIX_DIGITS_RE.match(value))
     return False
+
+
+# --- redaction of free text (log lines) and of data exported off the kiosk ------------------
+
+#: a word that announces a PIN or password, then up to 5 separator characters (``=``, ``:``,
+#: quotes, spaces, ``：``), then a run of 4-12 digits: the digits are the secret
+_PIN_NEAR_RE = re.compile(
+    r"(?i)(?P<key>[a-z_]*(?:pin|puk|passcode|password|passwd|pwd)[a-z0-9_]*?|密码)"
+    r"(?P<sep>[\s\"'=:：,]{0,5})(?P<digits>\d{4,12})(?![0-9])")
+#: ``姓名``/``name`` (``holder_name``, ``"name":``...), a separator, then a Chinese name
+_NAME_AFTER_KEY_RE = re.compile(
+    r"(?i)(?P<key>姓名|[a-z_]*name)(?P<sep>[\s\"'=:：]{1,5})"
+    r"(?P<name>[\u3400-\u9fff][\u3400-\u9fff·•・]{1,40})")
+#: data keys whose string value is a person's name (masked by :func:`redact_data`)
+NAME_KEYS = frozenset({"name", "姓名", "holder_name", "full_name", "fullname", "holder",
+                       "new_name", "old_name", "citizen_name", "person_name"})
+REDACTED_PIN = "[redacted]"
+
+
+def redact_line(text: str) -> str:
+    """One line of free text (a log line) made safe to leave the kiosk.
+
+    - every 18-character ID number and mobile number masked (:func:`scrub`);
+    - a run of 4-12 digits right after a PIN or password word (``pin=802413``,
+      ``new_pin: "802413"``, ``密码：802413``) replaced by ``*`` of its length;
+    - a Chinese name after a ``姓名``/``name`` key (``姓名=陈思远``, ``"name": "王丽华"``)
+      masked as :func:`name` shows it.
+
+    A name anywhere else cannot be told from other Chinese text: the kiosk's own
+    code never logs one (the back-office types mask theirs in ``repr``).
+    """
+    if not text:
+        return text
+    text = scrub(text)
+    text = _PIN_NEAR_RE.sub(
+        lambda m: m.group("key") + m.group("sep") + MASK * len(m.group("digits")), text)
+    return _NAME_AFTER_KEY_RE.sub(
+        lambda m: m.group("key") + m.group("sep") + name(m.group("name")), text)
+
+
+def redact_data(value: object, *, key: str = "") -> object:
+    """A JSON-like value (dicts, lists, text, numbers) with personal data and PINs removed.
+
+    Under a PIN field (:func:`is_pin_value`) the value becomes ``[redacted]``; under a
+    name key (:data:`NAME_KEYS`) a text is masked by :func:`name`; an ``ssn`` or
+    ``card_no`` key's text by :func:`ssn` / :func:`card_no`; every other text goes
+    through :func:`redact_line`. Used on whatever leaves the kiosk (the diagnostics
+    bundle), even data the journal already masked when it wrote it.
+    """
+    if key and is_pin_value(key, value):
+        return REDACTED_PIN
+    if isinstance(value, dict):
+        return {redact_line(str(k)): redact_data(v, key=str(k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact_data(v, key=key) for v in value]
+    if isinstance(value, str):
+        k = key.lower()
+        if k in NAME_KEYS:
+            return name(value)
+        if k in ("ssn", "id_number", "idno"):
+            return ssn(value)
+        if k in ("card_no", "card_number"):
+            return card_no(value)
+        return redact_line(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        text = str(value)
+        redacted = redact_line(text)
+        return value if redacted == text else redacted
+    return value
