@@ -129,6 +129,104 @@ def cmd_photo_check(args: argparse.Namespace) -> int:
     return photo_check(args.file, args.json)
 
 
+# --- kiosk run / kiosk bundle ------------------------------------------------------
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from ui.run import run_kiosk
+
+    return run_kiosk(args.settings, windowed=args.windowed, quit_after=args.quit_after)
+
+
+def cmd_bundle(args: argparse.Namespace) -> int:
+    from .bundle import export_for_settings, find_usb_mounts
+
+    def pcsc_readers() -> list[str]:
+        from devices.card.pcsc import PcscBackend
+
+        backend = PcscBackend()
+        try:
+            return backend.readers()
+        finally:
+            backend.close()
+
+    dest = args.to or next(iter(find_usb_mounts()), None)
+    if dest is None:
+        raise CliError("no writable USB stick under /media or /run/media: give --to DIR")
+    print(export_for_settings(dest, settings_path=args.settings, readers=pcsc_readers))
+    return 0
+
+
+# --- kiosk diag ------------------------------------------------------------------
+
+def _default_data_dir() -> str:
+    """Where the kiosk keeps its files until kiosk/settings.py says otherwise."""
+    base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    return os.path.join(base, "ssc-kiosk")
+
+
+def cmd_diag(args: argparse.Namespace) -> int:
+    from devices.diagnostics import device_checks, parse_camera_source
+
+    from .diagnostics import FAIL, kiosk_checks, report_json, run_checks
+
+    # the defaults below are the place where kiosk settings (back office URL, paths,
+    # jurisdiction, camera) should plug in once they exist
+    data_dir = args.data_dir or _default_data_dir()
+    journal = args.journal or os.path.join(data_dir, "journal.sqlite3")
+    backoffice = None if args.backoffice.lower() == "none" else args.backoffice
+    checks = device_checks(parse_camera_source(args.camera)) + kiosk_checks(
+        backoffice_url=backoffice, journal_path=journal, data_dir=data_dir,
+        jurisdiction=args.jurisdiction, ca_bundle=args.ca_bundle,
+        client_cert=(args.client_cert, args.client_key) if args.client_key else args.client_cert)
+    results = run_checks(checks)
+    report = report_json(results)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        labels = {"ok": "OK", "warning": "WARN", "fail": "FAIL"}
+        width = max(len(r.name) for r in results)
+        for r in results:
+            print(f"{labels[r.status]:<4}  {r.name:<{width}}  {r.summary}")
+    return 1 if report["status"] == FAIL else 0
+
+
+def cmd_journal_migrate(args: argparse.Namespace) -> int:
+    from .journal.backup import DEFAULT_JOURNAL, backup_then_migrate, file_version
+
+    journal = args.journal or str(DEFAULT_JOURNAL)
+    copy = backup_then_migrate(journal, keep=args.keep)
+    if copy is not None:
+        print(f"backed up to {copy}")
+    if os.path.exists(journal):
+        print(f"journal {journal}: schema v{file_version(journal)}")
+    else:
+        print(f"journal {journal}: none yet (the kiosk creates it)")
+    return 0
+
+
+def cmd_journal_backup(args: argparse.Namespace) -> int:
+    from .journal.backup import DAILY_KIND, DEFAULT_JOURNAL, backup
+
+    journal = args.journal or str(DEFAULT_JOURNAL)
+    if not os.path.exists(journal):
+        print(f"journal {journal}: none yet, nothing to back up")
+        return 0
+    print(backup(journal, keep=args.keep, kind=DAILY_KIND))
+    return 0
+
+
+def cmd_install_service(args: argparse.Namespace) -> int:
+    from . import service_install as si
+
+    paths = si.install_units(args.root, args.prefix, args.user, dry_run=args.dry_run)
+    for path in paths:
+        print(f"{'would write' if args.dry_run else 'wrote'} {path}")
+    if not args.dry_run and si.is_live_root(args.root) and si.daemon_reload():
+        print("ran systemctl daemon-reload")
+    print("next steps:\n" + si.next_steps(args.root, args.prefix, args.user))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kiosk", description="Social security card kiosk (社会保障卡自助终端)")
     p.add_argument("--version", action="version", version=f"kiosk {__version__}")
@@ -189,6 +287,58 @@ def build_parser() -> argparse.ArgumentParser:
     tour.add_argument("--large-font", action="store_true", help="large-text mode (长辈版)")
     tour.add_argument("--high-contrast", action="store_true")
     tour.set_defaults(func=cmd_tour)
+
+    run = sub.add_parser("run", help="run the kiosk full screen from its settings file (production)")
+    run.add_argument("--settings", metavar="PATH",
+                     help="settings file (default: $SSC_KIOSK_SETTINGS, else /etc/ssc-kiosk/settings.json)")
+    run.add_argument("--windowed", action="store_true", help="a framed window (development)")
+    run.add_argument("--quit-after", type=float, metavar="SECONDS", help="quit after this many seconds")
+    run.set_defaults(func=cmd_run)
+
+    bundle = sub.add_parser("bundle", help="export a diagnostics bundle (logs, journal summary, settings, "
+                                           "devices; no personal data) to a USB stick")
+    bundle.add_argument("--to", metavar="DIR", help="destination directory (default: the first USB stick "
+                                                    "mounted under /media or /run/media)")
+    bundle.add_argument("--settings", metavar="PATH",
+                        help="settings file (default: $SSC_KIOSK_SETTINGS, else /etc/ssc-kiosk/settings.json)")
+    bundle.set_defaults(func=cmd_bundle)
+
+    jr = sub.add_parser("journal", help="the journal's SQLite file").add_subparsers(
+        dest="journal_command", required=True)
+    migrate = jr.add_parser("migrate", help="back the journal up, then migrate it to this "
+                                            "version's schema (the unit's ExecStartPre)")
+    migrate.add_argument("--journal", help="the journal file (default /var/lib/ssc-kiosk/journal.sqlite3)")
+    migrate.add_argument("--keep", type=int, default=5, help="backups kept, newest first (default 5)")
+    migrate.set_defaults(func=cmd_journal_migrate)
+    jbackup = jr.add_parser("backup", help="a consistent copy beside it: <journal>.daily-<UTC time>-v<schema>")
+    jbackup.add_argument("--journal", help="the journal file (default /var/lib/ssc-kiosk/journal.sqlite3)")
+    jbackup.add_argument("--keep", type=int, default=7, help="daily backups kept, newest first (default 7)")
+    jbackup.set_defaults(func=cmd_journal_backup)
+
+    inst = sub.add_parser("install-service", help="write the systemd units (cage + kiosk run on tty1, "
+                                                  "watchdog, journal backup timer); docs/deploy.md")
+    inst.add_argument("--root", default="/", help="the system's root directory (default /)")
+    inst.add_argument("--prefix", default="/opt/ssc-kiosk", help="the installed kiosk (its .venv/bin/kiosk)")
+    inst.add_argument("--user", default="kiosk", help="the account the kiosk runs as")
+    inst.add_argument("--dry-run", action="store_true", help="say what would be written, write nothing")
+    inst.set_defaults(func=cmd_install_service)
+
+    diag = sub.add_parser("diag", help="check readers, camera, back office, disk, journal, rule pack, "
+                                       "speech (exit 1 when a check fails)")
+    diag.add_argument("--json", action="store_true", help='print {"ok", "status", "checks": [...]}')
+    diag.add_argument("--backoffice", metavar="URL", default="http://127.0.0.1:8080",
+                      help="the back office to check (default http://127.0.0.1:8080; none: skip)")
+    diag.add_argument("--ca-bundle", metavar="PEM", help="CA certificates for an https back office")
+    diag.add_argument("--client-cert", metavar="PEM", help="this kiosk's client certificate (with its key, "
+                                                           "or give --client-key)")
+    diag.add_argument("--client-key", metavar="PEM", help="the client certificate's key")
+    diag.add_argument("--camera", default="0", metavar="INDEX|PATH|none",
+                      help="camera index, device path, video file or URL (default 0; none: no camera)")
+    diag.add_argument("--data-dir", metavar="DIR", help="the kiosk's data directory "
+                      "(default $XDG_STATE_HOME/ssc-kiosk or ~/.local/state/ssc-kiosk)")
+    diag.add_argument("--journal", metavar="PATH", help="the journal (default DATA_DIR/journal.sqlite3)")
+    diag.add_argument("--jurisdiction", default="hubei", help="the rule pack this kiosk runs (default hubei)")
+    diag.set_defaults(func=cmd_diag)
     return p
 
 

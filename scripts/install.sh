@@ -16,6 +16,8 @@ APT_PACKAGES=(
   python3 python3-venv python3-dev gcc
   postgresql
   espeak-ng            # offline speech (ui/speech.py), Mandarin and English voices
+  systemd cage xwayland libwayland-cursor0 libwayland-egl1  # the appliance: its units, cage (which
+                       # needs Xwayland) and Qt's Wayland client (deploy/, docs/deploy.md, tests/deploy)
 )
 
 as_root() {
