@@ -181,85 +181,91 @@
 <context>
     <name>DemoPanel</name>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="201"/>
+        <location filename="../ui/widgets/demo_panel.py" line="211"/>
         <source>演示控制（非终端界面）</source>
         <extracomment>en: Demo controls (not part of the kiosk)</extracomment>
         <translation>Demo controls (not part of the kiosk)</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="204"/>
+        <location filename="../ui/widgets/demo_panel.py" line="214"/>
         <source>▲ 演示控制</source>
         <extracomment>en: ▲ Demo controls</extracomment>
         <translation>▲ Demo controls</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="207"/>
+        <location filename="../ui/widgets/demo_panel.py" line="217"/>
         <source>▼ 演示控制</source>
         <extracomment>en: ▼ Demo controls</extracomment>
         <translation>▼ Demo controls</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="209"/>
+        <location filename="../ui/widgets/demo_panel.py" line="219"/>
         <source>显示或隐藏演示控制</source>
         <extracomment>en: Show or hide the demo controls</extracomment>
         <translation>Show or hide the demo controls</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="211"/>
+        <location filename="../ui/widgets/demo_panel.py" line="221"/>
         <source>演示模式：模拟卡片，测试后台</source>
         <extracomment>en: DEMO MODE: emulated cards, test back office</extracomment>
         <translation>DEMO MODE: emulated cards, test back office</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="214"/>
+        <location filename="../ui/widgets/demo_panel.py" line="224"/>
         <source>读卡器中的卡片：%1</source>
         <extracomment>en: Card in the reader: %1</extracomment>
         <translation>Card in the reader: %1</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="217"/>
+        <location filename="../ui/widgets/demo_panel.py" line="227"/>
         <source>读卡器中没有卡片</source>
         <extracomment>en: The reader is empty</extracomment>
         <translation>The reader is empty</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="220"/>
+        <location filename="../ui/widgets/demo_panel.py" line="230"/>
         <source>插入演示卡 %1</source>
         <extracomment>en: Insert the demo card %1</extracomment>
         <translation>Insert the demo card %1</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="222"/>
+        <location filename="../ui/widgets/demo_panel.py" line="232"/>
         <source>拔出卡片</source>
         <extracomment>en: Pull the card</extracomment>
         <translation>Pull the card</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="226"/>
+        <location filename="../ui/widgets/demo_panel.py" line="236"/>
         <source>社保系统离线</source>
         <extracomment>en: Back office offline</extracomment>
         <translation>Back office offline</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="229"/>
+        <location filename="../ui/widgets/demo_panel.py" line="239"/>
         <source>拔出摄像头</source>
         <extracomment>en: Unplug the camera</extracomment>
         <translation>Unplug the camera</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="233"/>
+        <location filename="../ui/widgets/demo_panel.py" line="243"/>
         <source>重置演示卡密码</source>
         <extracomment>en: Reset the demo cards&apos; PINs</extracomment>
         <translation>Reset the demo cards&apos; PINs</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="236"/>
+        <location filename="../ui/widgets/demo_panel.py" line="246"/>
         <source>演示手机，最新短信验证码：%1</source>
         <extracomment>en: Demo phone, last text message code: %1</extracomment>
         <translation>Demo phone, last text message code: %1</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="239"/>
+        <location filename="../ui/widgets/demo_panel.py" line="251"/>
+        <source>维护模式（按住左上角3秒，再点右下角、左下角）：工号 %1，密码 %2，动态码 %3</source>
+        <extracomment>en: Maintenance (hold the top-left corner 3 s, tap bottom-right, bottom-left): account %1, PIN %2, code %3</extracomment>
+        <translation>Maintenance (hold the top-left corner 3 s, tap bottom-right, bottom-left): account %1, PIN %2, code %3</translation>
+    </message>
+    <message>
+        <location filename="../ui/widgets/demo_panel.py" line="256"/>
         <source>退出演示</source>
         <extracomment>en: Quit the demo</extracomment>
         <translation>Quit the demo</translation>
@@ -547,10 +553,174 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../ui/main_window.py" line="216"/>
+        <location filename="../ui/main_window.py" line="218"/>
         <source>社会保障卡自助服务终端</source>
         <extracomment>en: Social Security Card Self-Service Kiosk</extracomment>
         <translation>Social Security Card Self-Service Kiosk</translation>
+    </message>
+</context>
+<context>
+    <name>MaintenanceLoginScreen</name>
+    <message>
+        <location filename="../ui/screens/maintenance_login.py" line="125"/>
+        <source>维护模式</source>
+        <extracomment>en: Maintenance</extracomment>
+        <translation>Maintenance</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance_login.py" line="128"/>
+        <source>请输入维护人员工号</source>
+        <extracomment>en: Technician account number</extracomment>
+        <translation>Technician account number</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance_login.py" line="130"/>
+        <source>输入工号中 T 之后的数字（如 T0001 输入 0001）。</source>
+        <extracomment>en: The digits after the T of your account (T0001: 0001).</extracomment>
+        <translation>The digits after the T of your account (T0001: 0001).</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance_login.py" line="133"/>
+        <source>请输入本机备用维护码</source>
+        <extracomment>en: This kiosk&apos;s local maintenance code</extracomment>
+        <translation>This kiosk&apos;s local maintenance code</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance_login.py" line="135"/>
+        <source>仅在无法连接社保系统时可用。</source>
+        <extracomment>en: Only while the social security system cannot be reached.</extracomment>
+        <translation>Only while the social security system cannot be reached.</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance_login.py" line="138"/>
+        <source>请输入维护密码</source>
+        <extracomment>en: Technician PIN</extracomment>
+        <translation>Technician PIN</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance_login.py" line="140"/>
+        <source>工号 %1</source>
+        <extracomment>en: Account %1</extracomment>
+        <translation>Account %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance_login.py" line="143"/>
+        <source>请输入动态验证码</source>
+        <extracomment>en: One-time code</extracomment>
+        <translation>One-time code</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance_login.py" line="145"/>
+        <source>请输入身份验证器当前显示的 6 位动态码。</source>
+        <extracomment>en: The 6-digit code shown by your authenticator now.</extracomment>
+        <translation>The 6-digit code shown by your authenticator now.</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance_login.py" line="149"/>
+        <source>返回自助服务</source>
+        <extracomment>en: Back to the citizen services</extracomment>
+        <translation>Back to the citizen services</translation>
+    </message>
+</context>
+<context>
+    <name>MaintenanceScreen</name>
+    <message>
+        <location filename="../ui/screens/maintenance.py" line="97"/>
+        <source>读卡测试结果</source>
+        <extracomment>en: Card reader test report</extracomment>
+        <translation>Card reader test report</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance.py" line="127"/>
+        <source>本机最近的运行记录</source>
+        <extracomment>en: Recent events of this kiosk</extracomment>
+        <translation>Recent events of this kiosk</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance.py" line="196"/>
+        <source>（由社保系统统一设置）</source>
+        <extracomment>en: (set by the back office)</extracomment>
+        <translation>(set by the back office)</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance.py" line="204"/>
+        <source>更改%1</source>
+        <extracomment>en: Change %1</extracomment>
+        <translation>Change %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance.py" line="216"/>
+        <source>维护模式</source>
+        <extracomment>en: Maintenance</extracomment>
+        <translation>Maintenance</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance.py" line="218"/>
+        <source>维护人员：%1</source>
+        <extracomment>en: Technician: %1</extracomment>
+        <translation>Technician: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance.py" line="220"/>
+        <location filename="../ui/screens/maintenance.py" line="229"/>
+        <source>设备诊断</source>
+        <extracomment>en: Diagnostics</extracomment>
+        <translation>Diagnostics</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance.py" line="222"/>
+        <location filename="../ui/screens/maintenance.py" line="231"/>
+        <source>参数设置</source>
+        <extracomment>en: Settings</extracomment>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance.py" line="224"/>
+        <source>日志与导出</source>
+        <extracomment>en: Logs and export</extracomment>
+        <translation>Logs and export</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance.py" line="226"/>
+        <source>退出维护</source>
+        <extracomment>en: Leave maintenance</extracomment>
+        <translation>Leave maintenance</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance.py" line="233"/>
+        <source>日志与诊断包导出</source>
+        <extracomment>en: Logs and the diagnostics bundle</extracomment>
+        <translation>Logs and the diagnostics bundle</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance.py" line="237"/>
+        <source>重新检查</source>
+        <extracomment>en: Check again</extracomment>
+        <translation>Check again</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance.py" line="239"/>
+        <source>读卡测试</source>
+        <extracomment>en: Card reader test</extracomment>
+        <translation>Card reader test</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance.py" line="241"/>
+        <source>立即补发待发送业务</source>
+        <extracomment>en: Send waiting requests now</extracomment>
+        <translation>Send waiting requests now</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance.py" line="243"/>
+        <source>保存设置</source>
+        <extracomment>en: Save the settings</extracomment>
+        <translation>Save the settings</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance.py" line="245"/>
+        <source>导出诊断包到U盘</source>
+        <extracomment>en: Export the diagnostics bundle to the USB stick</extracomment>
+        <translation>Export the diagnostics bundle to the USB stick</translation>
     </message>
 </context>
 <context>
@@ -565,103 +735,103 @@
 <context>
     <name>PhotoScreen</name>
     <message>
-        <location filename="../ui/screens/photo.py" line="237"/>
+        <location filename="../ui/screens/photo.py" line="239"/>
         <source>正在打开摄像头……</source>
         <extracomment>en: Starting the camera...</extracomment>
         <translation>Starting the camera...</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="255"/>
+        <location filename="../ui/screens/photo.py" line="257"/>
         <source>这张照片可以吗？</source>
         <extracomment>en: Is this photo all right?</extracomment>
         <translation>Is this photo all right?</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="257"/>
+        <location filename="../ui/screens/photo.py" line="259"/>
         <source>照片将印制在您的新社会保障卡上。</source>
         <extracomment>en: The photo will be printed on your new card.</extracomment>
         <translation>The photo will be printed on your new card.</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="260"/>
+        <location filename="../ui/screens/photo.py" line="262"/>
         <source>摄像头暂时无法使用</source>
         <extracomment>en: The camera cannot be used</extracomment>
         <translation>The camera cannot be used</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="263"/>
+        <location filename="../ui/screens/photo.py" line="265"/>
         <source>您可以改用短信验证码验证身份。</source>
         <extracomment>en: You can prove who you are with a text message code instead.</extracomment>
         <translation>You can prove who you are with a text message code instead.</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="266"/>
+        <location filename="../ui/screens/photo.py" line="268"/>
         <source>请重试，或联系工作人员。</source>
         <extracomment>en: Try again, or ask the staff for help.</extracomment>
         <translation>Try again, or ask the staff for help.</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="269"/>
+        <location filename="../ui/screens/photo.py" line="271"/>
         <source>请正对摄像头，进行刷脸验证</source>
         <extracomment>en: Look at the camera to prove who you are</extracomment>
         <translation>Look at the camera to prove who you are</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="271"/>
+        <location filename="../ui/screens/photo.py" line="273"/>
         <source>照片仅用于本次身份核验，本机不保存。</source>
         <extracomment>en: Your picture is only used for this check and is not kept at the kiosk.</extracomment>
         <translation>Your picture is only used for this check and is not kept at the kiosk.</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="274"/>
+        <location filename="../ui/screens/photo.py" line="276"/>
         <source>拍摄新卡照片</source>
         <extracomment>en: Photo for your new card</extracomment>
         <translation>Photo for your new card</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="276"/>
+        <location filename="../ui/screens/photo.py" line="278"/>
         <source>请正对屏幕上方的摄像头，保持不动，不戴帽子和眼镜。画面合格后将自动拍照。</source>
         <extracomment>en: Look at the camera above the screen, keep still, no hat or glasses. The photo is taken by itself.</extracomment>
         <translation>Look at the camera above the screen, keep still, no hat or glasses. The photo is taken by itself.</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="281"/>
+        <location filename="../ui/screens/photo.py" line="283"/>
         <source>立即拍照</source>
         <extracomment>en: Take the photo now</extracomment>
         <translation>Take the photo now</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="293"/>
+        <location filename="../ui/screens/photo.py" line="295"/>
         <source>取消办理</source>
         <extracomment>en: Cancel</extracomment>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="283"/>
+        <location filename="../ui/screens/photo.py" line="285"/>
         <source>使用这张照片</source>
         <extracomment>en: Use this photo</extracomment>
         <translation>Use this photo</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="285"/>
+        <location filename="../ui/screens/photo.py" line="287"/>
         <source>重拍</source>
         <extracomment>en: Take it again</extracomment>
         <translation>Take it again</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="287"/>
+        <location filename="../ui/screens/photo.py" line="289"/>
         <source>重试</source>
         <extracomment>en: Try again</extracomment>
         <translation>Try again</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="289"/>
+        <location filename="../ui/screens/photo.py" line="291"/>
         <source>使用短信验证码</source>
         <extracomment>en: Use a text message code</extracomment>
         <translation>Use a text message code</translation>
     </message>
     <message>
-        <location filename="../ui/screens/photo.py" line="291"/>
+        <location filename="../ui/screens/photo.py" line="293"/>
         <source>不需要照片（未达年龄的儿童）</source>
         <extracomment>en: No photo (child under the age)</extracomment>
         <translation>No photo (child under the age)</translation>
@@ -2422,6 +2592,174 @@
         <source>填写新的邮寄地址</source>
         <extracomment>en: Type a new address</extracomment>
         <translation>Type a new address</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="384"/>
+        <source>工号、密码或动态验证码不正确。</source>
+        <extracomment>en: The account, PIN or one-time code is not right.</extracomment>
+        <translation>The account, PIN or one-time code is not right.</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="389"/>
+        <source>无法连接社保系统：请输入本机的备用维护码。</source>
+        <extracomment>en: The social security system cannot be reached: type this kiosk&apos;s local maintenance code.</extracomment>
+        <translation>The social security system cannot be reached: type this kiosk&apos;s local maintenance code.</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="395"/>
+        <source>失败次数过多，维护模式已暂时锁定。</source>
+        <extracomment>en: Too many failed attempts: maintenance is locked for a while.</extracomment>
+        <translation>Too many failed attempts: maintenance is locked for a while.</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="398"/>
+        <source>失败次数过多，维护模式已锁定至 %1。</source>
+        <extracomment>en: Too many failed attempts: maintenance is locked until %1.</extracomment>
+        <translation>Too many failed attempts: maintenance is locked until %1.</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="404"/>
+        <source>（本机备用码）</source>
+        <extracomment>en: (local code)</extracomment>
+        <translation>(local code)</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="409"/>
+        <source>%1 未成功（%2）。</source>
+        <extracomment>en: %1 did not succeed (%2).</extracomment>
+        <translation>%1 did not succeed (%2).</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="414"/>
+        <source>请在 30 秒内将卡片插入读卡器……</source>
+        <extracomment>en: Insert a card into the reader within 30 seconds...</extracomment>
+        <translation>Insert a card into the reader within 30 seconds...</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="419"/>
+        <source>正在检查……</source>
+        <extracomment>en: Checking...</extracomment>
+        <translation>Checking...</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="425"/>
+        <source>共 %1 项检查，%2 项失败。</source>
+        <extracomment>en: %1 checks, %2 failed.</extracomment>
+        <translation>%1 checks, %2 failed.</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="428"/>
+        <source>共 %1 项检查，全部正常。</source>
+        <extracomment>en: %1 checks, none failed.</extracomment>
+        <translation>%1 checks, none failed.</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="433"/>
+        <source>已补发 %1 笔，仍待发送 %2 笔。</source>
+        <extracomment>en: Sent: %1; still waiting: %2.</extracomment>
+        <translation>Sent: %1; still waiting: %2.</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="439"/>
+        <source>未检测到U盘，请插入后重试。</source>
+        <extracomment>en: No USB stick found. Insert one and try again.</extracomment>
+        <translation>No USB stick found. Insert one and try again.</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="444"/>
+        <source>诊断包已导出：%1</source>
+        <extracomment>en: Diagnostics bundle saved as %1</extracomment>
+        <translation>Diagnostics bundle saved as %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="449"/>
+        <source>设置已保存（修改 %1 项）。</source>
+        <extracomment>en: Settings saved (%1 changed).</extracomment>
+        <translation>Settings saved (%1 changed).</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="455"/>
+        <source>终端编号</source>
+        <extracomment>en: Kiosk id</extracomment>
+        <translation>Kiosk id</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="457"/>
+        <source>社保系统地址</source>
+        <extracomment>en: Back office address</extracomment>
+        <translation>Back office address</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="459"/>
+        <source>适用地区规则</source>
+        <extracomment>en: Regional rules</extracomment>
+        <translation>Regional rules</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="461"/>
+        <source>无操作等待时间（秒）</source>
+        <extracomment>en: Idle time (seconds)</extracomment>
+        <translation>Idle time (seconds)</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="463"/>
+        <source>语音音量</source>
+        <extracomment>en: Speech volume</extracomment>
+        <translation>Speech volume</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="465"/>
+        <source>默认字体</source>
+        <extracomment>en: Text size at start</extracomment>
+        <translation>Text size at start</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="467"/>
+        <source>密码键盘乱序</source>
+        <extracomment>en: Shuffled PIN keypad</extracomment>
+        <translation>Shuffled PIN keypad</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="469"/>
+        <source>默认开启语音</source>
+        <extracomment>en: Speech on at start</extracomment>
+        <translation>Speech on at start</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="471"/>
+        <source>默认高对比</source>
+        <extracomment>en: High contrast at start</extracomment>
+        <translation>High contrast at start</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="473"/>
+        <source>摄像头</source>
+        <extracomment>en: Camera</extracomment>
+        <translation>Camera</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="482"/>
+        <source>开</source>
+        <extracomment>en: on</extracomment>
+        <translation>on</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="485"/>
+        <source>关</source>
+        <extracomment>en: off</extracomment>
+        <translation>off</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="488"/>
+        <source>大字版</source>
+        <extracomment>en: large (elderly)</extracomment>
+        <translation>large (elderly)</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="491"/>
+        <source>标准</source>
+        <extracomment>en: normal</extracomment>
+        <translation>normal</translation>
     </message>
 </context>
 <context>

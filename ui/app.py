@@ -59,6 +59,7 @@ def build_app(backend: ReaderBackend, watcher: CardWatcher, hsm_step: HsmStep | 
     controller.speaker = speaker
     window.controller = controller
     window.app_filters = install_app_filters(app, controller.user_activity)
+    controller.maintenance.install_gesture(app)       # the technician's way in
     window.closing.connect(lambda: teardown(window))
     window.languageRequested.connect(lambda: switch_language(window))
     window.largeFontRequested.connect(lambda: switch_theme(window, large=not themes.current().large))
@@ -118,9 +119,11 @@ def teardown(window: MainWindow) -> None:
         app_.restoreOverrideCursor()
         window.cursor_hidden = False
     controller: KioskController | None = getattr(window, "controller", None)
+    app = QApplication.instance()
     if controller is not None:
         controller.shutdown()
-    app = QApplication.instance()
+        if app is not None:
+            controller.maintenance.remove_gesture(app)
     filters: list[QObject] = getattr(window, "app_filters", [])
     for f in filters:
         if app is not None:

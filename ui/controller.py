@@ -95,6 +95,8 @@ class KioskServices:
     outbox: Any = None
     camera: Callable[[], Any] | None = None
     face_check: bool = True
+    # ui.maintenance_mode.MaintenanceServices: without it the entry gesture does nothing
+    maintenance: Any = None
 
     @property
     def full(self) -> bool:
@@ -175,7 +177,9 @@ class KioskController(QObject):
         self._text_target: Callable[[str], Any] | None = None
         self._pick_target: Callable[[Any], Any] | None = None
         from .camera_steps import CameraSteps
+        from .maintenance_mode import MaintenanceMode
         self.camera = CameraSteps(self)
+        self.maintenance = MaintenanceMode(self)
         self._actions: dict[str, Callable[[], Any]] = {}
         self._window_wired = False
 
@@ -216,6 +220,8 @@ class KioskController(QObject):
         self._refresh_offers()
 
     def _wire_screen(self, name: str, screen) -> None:
+        if name.startswith("maintenance"):
+            return                      # maintenance mode wires its own screens
         if name == "pin":
             screen.submitted.connect(self._on_pin_submitted)
             screen.cancelRequested.connect(self.cancel_workflow)
@@ -303,6 +309,7 @@ class KioskController(QObject):
             last.close_on_worker()     # the thread is gone: a close still queued never ran
         if self.speaker is not None:
             self.speaker.stop()
+        self.maintenance.shutdown()
 
     def _refresh_offers(self) -> None:
         """What the home and attract screens offer, from the rule pack."""
@@ -341,7 +348,7 @@ class KioskController(QObject):
         log.info("card event %s on %r", ev.kind, ev.reader)
         if ev.kind == "inserted":
             self._present[ev.reader] = True
-            if self.session is None:
+            if self.session is None and not self.maintenance.active:
                 self._start_session(ev.reader)
         elif ev.kind in ("removed", "reader_removed"):
             self._present[ev.reader] = False
@@ -532,6 +539,8 @@ class KioskController(QObject):
         s.workflow = None
 
     def _render_attract(self) -> None:
+        if self.maintenance.active:
+            return                      # the technician's screens stay until they leave
         trouble = self._reader_trouble
         status: MessageSource | None = (lambda: messages.describe(trouble)) if trouble else None
         left_in = any(self._present.values())

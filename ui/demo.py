@@ -88,6 +88,7 @@ def run_demo(argv: list[str] | None = None) -> int:
             source = int(args.camera) if args.camera.isdigit() else args.camera
             demo.services.camera = lambda: OpenCvCamera(source)
         readers = EmulatedReaders()
+        demo.enable_maintenance(readers)
         window = build_app(readers, readers, demo.hsm,
                            settings=UiSettings(shuffle_keypad=args.shuffle),
                            theme=themes.theme_for(args.large_font, args.high_contrast),

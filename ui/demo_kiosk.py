@@ -108,6 +108,49 @@ class DemoKiosk:
                                       camera=self.camera)
         return self
 
+    def enable_maintenance(self, backend) -> None:
+        """Maintenance mode for the demo (the entry gesture, then T0001 with its PIN and the
+        one-time code the demo panel shows; offline, the local code 582947), on the card
+        readers ``backend`` (made by whoever runs the demo)."""
+        from kiosk.backoffice_client import BackOfficeClient
+        from kiosk.maintenance import DEMO_LOCAL_CODE, hash_local_credential
+        from kiosk.settings import KioskSettings, SettingsStore
+
+        from .maintenance_mode import make_services
+
+        tmp = Path(self._tmp.name)
+        secret = tmp / "secret"
+        secret.write_text(DEMO_KIOSK_SECRET, encoding="utf-8")
+        (tmp / "logs").mkdir(exist_ok=True)
+        usb = tmp / "demo-usb-stick"
+        usb.mkdir(exist_ok=True)
+        settings = KioskSettings(kiosk_id=DEMO_KIOSK_ID, backoffice_url=self._url,
+                                 secret_file=str(secret), jurisdiction=self.jurisdiction,
+                                 camera="synthetic", data_dir=str(tmp), log_dir=str(tmp / "logs"),
+                                 local_technician_credential=hash_local_credential(
+                                     DEMO_LOCAL_CODE))
+        journal = self.services.journal
+        store = SettingsStore(tmp / "settings.json", journal)
+        store.save(settings, actor="install")
+        self.maintenance_client = BackOfficeClient(self._url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET,
+                                                   connect_timeout=self._connect_timeout,
+                                                   max_attempts=self._max_attempts)
+        self.usb_stick = usb
+        self.services.maintenance = make_services(
+            settings=settings, client=self.maintenance_client, journal=journal,
+            outbox=self.services.outbox, backend=backend, store=store, camera=self.camera,
+            usb_mounts=lambda: [usb])
+
+    def technician_code(self, account: str = "T0001") -> tuple[str, str, str]:
+        """A demo technician's account, PIN and current one-time code (the demo has no phone)."""
+        import time
+
+        from backoffice.demo_technicians import TECHNICIANS
+        from kiosk import totp
+
+        t = TECHNICIANS[account]
+        return account, t.pin, totp.totp(t.totp_secret, time.time())
+
     def camera(self):
         """A new synthetic camera (each preview opens its own); the last one is ``last_camera``
         (the demo panel and the tests unplug it)."""
@@ -125,10 +168,13 @@ class DemoKiosk:
         self.offline = on
         if self.hsm is not None:
             self.hsm.offline = on
-        if self.client is not None:
-            self.client.base_url = _dead_url() if on else self._url
+        for client in (self.client, getattr(self, "maintenance_client", None)):
+            if client is not None:
+                client.base_url = _dead_url() if on else self._url
 
     def stop(self) -> None:
+        if getattr(self, "maintenance_client", None) is not None:
+            self.maintenance_client.close()
         if self.client is not None:
             self.client.close()
         if self.services is not None and self.services.journal is not None:

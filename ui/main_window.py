@@ -94,10 +94,12 @@ class MainWindow(QWidget):
         "picker": lambda w: _screen("picker", "PickerScreen")(),
         "photo": lambda w: _screen("photo", "PhotoScreen")(),
         "status": lambda w: _screen("status", "StatusScreen")(),
+        "maintenance_login": lambda w: _screen("maintenance_login", "MaintenanceLoginScreen")(),
+        "maintenance": lambda w: _screen("maintenance", "MaintenanceScreen")(),
     }
     # the order of :meth:`screens`
     ORDER = ("attract", "busy", "home", "pin", "code", "choice", "confirm", "identity", "profile",
-             "text_entry", "picker", "photo", "status", "result")
+             "text_entry", "picker", "photo", "status", "result", "maintenance_login", "maintenance")
 
     def _build(self) -> None:
         """The screens every session needs now; the others when first used (:data:`LAZY`)."""

@@ -39,6 +39,8 @@ log = logging.getLogger("ui.run")
 CONFIG_TIMEOUT_S = 5.0
 #: the outbox replays due requests this often
 REPLAY_INTERVAL_S = 60.0
+# how often the fleet heartbeat goes (the reference back office counts a kiosk down after 3)
+HEARTBEAT_INTERVAL_S = 60.0
 #: what the kiosk needs from its local settings before it can even ask the back office
 CONNECTION_FIELDS = ("kiosk_id", "backoffice_url", "backoffice_ca_bundle", "client_cert",
                      "client_key", "secret_file", "data_dir", "log_dir")
@@ -178,6 +180,7 @@ def build_production_app(local: KioskSettings, *, store: SettingsStore | None = 
                          backend=None, watcher=None, speaker: Any = "default",
                          config_timeout_s: float = CONFIG_TIMEOUT_S,
                          replay_interval_s: float = REPLAY_INTERVAL_S,
+                         heartbeat_interval_s: float = HEARTBEAT_INTERVAL_S,
                          start: bool = True) -> ProductionKiosk:
     """Build the production kiosk from its local settings (see the module doc).
 
@@ -228,6 +231,25 @@ def build_production_app(local: KioskSettings, *, store: SettingsStore | None = 
             from .speech import Speaker
 
             speaker = Speaker()
+        # maintenance mode and the fleet heartbeat: clients of their own (one thread each)
+        from kiosk.heartbeat import Heartbeat
+
+        from .maintenance_mode import make_services
+
+        maintenance_client = _client(s, secret)
+        closers.append(maintenance_client.close)
+        services.maintenance = make_services(settings=s, client=maintenance_client,
+                                             journal=journal, outbox=outbox, backend=backend,
+                                             store=store, managed=frozenset(effective.managed),
+                                             camera=services.camera)
+        if heartbeat_interval_s > 0:
+            heartbeat_client = _client(s, secret)
+            closers.append(heartbeat_client.close)
+            heartbeat = Heartbeat(heartbeat_client, interval_s=heartbeat_interval_s,
+                                  backlog=outbox.backlog,
+                                  devices=lambda: _device_health(backend, services.camera),
+                                  config_version=effective.config_version).start()
+            closers.append(heartbeat.stop)
         window = build_app(backend, watcher, hsm_step(client), settings=ui_settings(s),
                            theme=ui_theme(s), services=services, speaker=speaker,
                            language=ui_language(s), start=start)
@@ -252,6 +274,19 @@ def build_production_app(local: KioskSettings, *, store: SettingsStore | None = 
     log.info("kiosk %s built: jurisdiction %s, managed settings: %s", s.kiosk_id, s.jurisdiction,
              ", ".join(sorted(effective.managed)) or "none")
     return kiosk
+
+
+def _device_health(backend, camera) -> dict[str, str]:
+    """The heartbeat's ``devices``: "ok" or what is wrong (the fleet page shows the rest)."""
+    try:
+        readers = list(backend.readers())
+        card = "ok" if readers else "no_reader"
+    except Exception as exc:  # noqa: BLE001 - pcscd down is a state to report
+        card = f"error:{type(exc).__name__}"
+    health = {"card_reader": card}
+    if camera is not None:
+        health["camera"] = "ok"         # configured; kiosk diag measures it
+    return health
 
 
 def _install_watchdog(app, window) -> None:

@@ -80,6 +80,7 @@ class Tourist:
             backend, watcher = self._readers
         else:
             backend = watcher = self._readers
+        self.demo.enable_maintenance(backend)
         settings = UiSettings(result_seconds=600, idle_seconds=600, idle_warning_seconds=30,
                               read_timeout_s=10, command_timeout_s=10, photo_hold_s=0.5)
         self.window = build_app(backend, watcher, self.demo.hsm, settings=settings,
@@ -250,7 +251,9 @@ class Tourist:
         write_png(self.window, self.outdir / f"{name}.png")
         inv = inventory(self.window, screen_id)
         inv["png"] = f"{name}.png"
-        problems = check(inv, large=self.large)
+        from . import theme as themes
+
+        problems = check(inv, large=themes.current().large)   # maintenance is never large
         inv["violations"] = problems
         self.screens.append(inv)
         self.violations.extend(f"{screen_id}: {p}" for p in problems)
@@ -511,6 +514,33 @@ def scene_errors(t: Tourist) -> None:
     t.pull()
 
 
+def scene_maintenance(t: Tourist) -> None:
+    """The technician's screens: sign-in, diagnostics, settings, logs (the gesture itself is
+    tested in tests/ui/test_maintenance_mode.py)."""
+    mode = t.window.controller.maintenance
+    mode.open()
+    login = t.window.maintenance_login
+    t.on("maintenance_login")
+    t.shot("maintenance_login")
+    account, pin, code = t.demo.technician_code()
+    t.digits(login.pad, account[1:], confirm=True)
+    t.on("maintenance_login", lambda: login.step == "pin")
+    for d in pin:
+        t.tap(login.keypad.digit_button(d), key=True)
+    t.on("maintenance_login", lambda: login.step == "otp")
+    t.digits(login.pad, code, confirm=False)
+    m = t.window.maintenance
+    t.on("maintenance", lambda: m.checks.count() > 0)
+    t.shot("maintenance_diagnostics")
+    t.tap(m.nav["settings"])
+    t.wait("the settings", lambda: bool(getattr(m, "setting_buttons", None)))
+    t.shot("maintenance_settings")
+    t.tap(m.nav["logs"])
+    t.shot("maintenance_logs")
+    t.tap(m.nav["exit"])
+    t.on("attract")
+
+
 # --- the shortest path of every service (taps per service) -------------------------------------------
 
 def shortest_paths(t: Tourist) -> dict[str, int]:
@@ -633,7 +663,8 @@ def count_taps(*, locale: str = "zh_CN", large: bool = False) -> Tourist:
 
 SCENES = [scene_attract, scene_pin_change, scene_pin_reset, scene_face_check, scene_pin_unblock,
           scene_loss_report,
-          scene_loss_lift, scene_card_status, scene_profile, scene_renewal, scene_errors]
+          scene_loss_lift, scene_card_status, scene_profile, scene_renewal, scene_errors,
+          scene_maintenance]
 
 
 def run_tour(outdir: Path, *, locale: str = "zh_CN", large: bool = False,

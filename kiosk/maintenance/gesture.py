@@ -1,8 +1,12 @@
 """The gesture that opens the maintenance login: something nobody does by accident.
 
 1. press and **hold 3 seconds in the top-left corner**, then lift the finger;
-2. within 10 seconds of lifting it, touch the **top-right corner**, then the
+2. within 10 seconds of lifting it, touch the **bottom-right corner**, then the
    **bottom-left corner** (a tap each, any length).
+
+(Not the top-right corner: the citizen's "call staff" button sits there.) Once
+the hold is done (:attr:`EntryGesture.armed`) the UI keeps the next corner taps
+from the buttons under them.
 
 A corner is the square of 12 % of the screen's width and height at that corner
 (normalised coordinates: ``x`` from 0 at the left to 1 at the right, ``y`` from
@@ -34,7 +38,7 @@ WINDOW_S = 10.0
 
 TOP_LEFT, TOP_RIGHT, BOTTOM_LEFT, BOTTOM_RIGHT = "top_left", "top_right", "bottom_left", \
     "bottom_right"
-SEQUENCE = (TOP_LEFT, TOP_RIGHT, BOTTOM_LEFT)
+SEQUENCE = (TOP_LEFT, BOTTOM_RIGHT, BOTTOM_LEFT)
 
 Event = tuple[float, float, float, str]
 
@@ -84,6 +88,19 @@ class EntryGesture:
         self._down = None
         self._presses.clear()
 
+    def armed(self, now: float) -> bool:
+        """The hold is done and the taps are awaited (within the time window at ``now``):
+        a touch in a corner now belongs to the gesture, not to a button under it."""
+        for k in (1, 2):
+            recent = self._presses[-k:]
+            if len(recent) == k and tuple(p.corner for p in recent) == SEQUENCE[:k] \
+                    and recent[0].held_s >= self.hold_s and now - recent[0].up_s <= self.window_s:
+                return True
+        return False
+
+    def in_corner(self, x: float, y: float) -> bool:
+        return corner_of(x, y, self.corner) is not None
+
     def feed(self, event: Event) -> bool:
         """Take one event; True when it completes the gesture (then start over)."""
         t, x, y, kind = event
@@ -113,7 +130,7 @@ class EntryGesture:
     def _complete(self) -> bool:
         if len(self._presses) < len(SEQUENCE):
             return False
-        hold, _top_right, last = self._presses
+        hold, _second, last = self._presses
         if tuple(p.corner for p in self._presses) != SEQUENCE:
             return False
         return hold.held_s >= self.hold_s and last.up_s - hold.up_s <= self.window_s

@@ -339,8 +339,8 @@ def press(t: float, x: float, y: float, held_s: float = 0.2) -> list:
 
 
 def gesture(t0: float = 100.0, *, hold_s: float = 3.2, gap_s: float = 1.0) -> list:
-    """Hold top-left, then tap top-right and bottom-left."""
-    return (press(t0, 0.03, 0.04, hold_s) + press(t0 + hold_s + gap_s, 0.97, 0.05)
+    """Hold top-left, then tap bottom-right and bottom-left."""
+    return (press(t0, 0.03, 0.04, hold_s) + press(t0 + hold_s + gap_s, 0.97, 0.95)
             + press(t0 + hold_s + 2 * gap_s, 0.05, 0.95))
 
 

@@ -83,6 +83,10 @@ class DemoPanel(QWidget):
         self.sms_label = QLabel(self.controls)
         self.sms_label.setObjectName("demoSms")
         self._sms_code: str | None = None
+        # the demo technician's sign-in for maintenance mode (the demo has no authenticator)
+        self.technician_label = QLabel(self.controls)
+        self.technician_label.setObjectName("demoTechnician")
+        self._technician: tuple[str, str, str] | None = None
         self._sms_timer = QTimer(self)
         self._sms_timer.setInterval(500)
         self._sms_timer.timeout.connect(self._poll_sms)
@@ -97,6 +101,7 @@ class DemoPanel(QWidget):
         inner.addWidget(self.pull_button)
         inner.addWidget(self.offline_box)
         inner.addWidget(self.camera_button)
+        inner.addWidget(self.technician_label)
         inner.addWidget(self.reset_button)
         inner.addWidget(self.sms_label)
         # the kiosk window is locked (no closing): the demo ends here
@@ -188,6 +193,11 @@ class DemoPanel(QWidget):
             self.hsm.offline = on
 
     def _poll_sms(self) -> None:
+        if getattr(getattr(self.hsm, "services", None), "maintenance", None) is not None:
+            technician = self.hsm.technician_code()
+            if technician != self._technician:
+                self._technician = technician
+                self.retranslate()
         code = self.hsm.last_sms_code()
         if code != self._sms_code:
             self._sms_code = code
@@ -235,6 +245,13 @@ class DemoPanel(QWidget):
         #: en: Demo phone, last text message code: %1
         self.sms_label.setText(self.tr("演示手机，最新短信验证码：%1").replace("%1", self._sms_code or "—"))
         self.sms_label.setVisible(hasattr(self.hsm, "last_sms_code"))
+        if self._technician:
+            account, pin, code = self._technician
+            #: en: Maintenance (hold the top-left corner 3 s, tap bottom-right, bottom-left): account %1, PIN %2, code %3
+            self.technician_label.setText(self.tr("维护模式（按住左上角3秒，再点右下角、左下角）：工号 %1，密码 %2，动态码 %3")
+                                          .replace("%1", account).replace("%2", pin).replace("%3", code))
+        self.technician_label.setVisible(self._technician is not None)
+        self.technician_label.setWordWrap(True)
         #: en: Quit the demo
         self.quit_button.setText(self.tr("退出演示"))
         self.quit_button.setAccessibleName(self.quit_button.text())
