@@ -58,6 +58,15 @@ def _choice(data: dict, key: str, allowed: frozenset[str], *, optional: bool = F
     return value
 
 
+def time_or_none(value: Any) -> dt.datetime | None:
+    """An ISO 8601 time as an aware UTC datetime; None when it is missing or not a time
+    (for what is only shown or compared: a lock's end, a server's clock)."""
+    try:
+        return parse_datetime(value, optional=True)
+    except ShapeError:
+        return None
+
+
 def parse_datetime(value: Any, key: str = "time", *, optional: bool = False) -> dt.datetime | None:
     if value is None and optional:
         return None

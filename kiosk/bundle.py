@@ -39,7 +39,8 @@ from typing import Any, Callable, Iterable
 from . import __version__, masking
 from .errors import KioskError
 from .logs import log_files
-from .settings import KioskSettings, fsync_dir
+from .files import fsync_dir
+from .settings import KioskSettings
 
 BUNDLE_FORMAT = 1
 SUMMARY_DAYS = 7

@@ -210,13 +210,9 @@ def run_checks(checks: Iterable[Check]) -> list[CheckResult]:
 # --- the back office -----------------------------------------------------------------------
 
 def _parse_api_time(text: Any) -> dt.datetime | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    from .backoffice_types import time_or_none
+
+    return time_or_none(text)
 
 
 _UNREACHABLE_REASONS = {

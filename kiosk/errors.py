@@ -351,16 +351,9 @@ class MaintenanceLocked(TooManyAttempts):
     @property
     def locked_until(self):
         """The lock's end (aware UTC datetime), or None when unknown."""
-        import datetime as dt
+        from .backoffice_types import time_or_none
 
-        value = self.details.get("locked_until")
-        if not isinstance(value, str):
-            return None
-        try:
-            moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+        return time_or_none(self.details.get("locked_until"))
 
 
 class MaintenanceNotActive(KioskError):

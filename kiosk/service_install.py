@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import KioskError
+from .files import write_atomically
 
 #: the unit templates: in the source tree beside this package (an editable install, as
 #: docs/deploy.md installs), or beside the virtual environment the kiosk is installed in
@@ -89,10 +90,7 @@ def install_units(root: str | os.PathLike = "/", prefix: str = DEFAULT_PREFIX,
         return paths
     target_dir.mkdir(parents=True, exist_ok=True)
     for unit, path in zip(rendered, paths):
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(unit.text, encoding="utf-8")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        write_atomically(path, unit.text, mode=0o644)
     return paths
 
 

@@ -37,12 +37,12 @@ import json
 import logging
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from .errors import KioskError
+from .files import write_atomically
 
 log = logging.getLogger("kiosk.settings")
 
@@ -417,45 +417,6 @@ def changed_fields(old: KioskSettings | None, new: KioskSettings) -> list[str]:
     """The settings that differ (every setting when ``old`` is None)."""
     return [n for n in setting_names()
             if old is None or getattr(old, n) != getattr(new, n)]
-
-
-def write_atomically(path: Path, data: bytes, *, mode: int = 0o600) -> None:
-    """Write ``data`` to ``path`` so a crash leaves the old file or the new one, whole.
-
-    A temporary file in the same directory, flushed and ``fsync``-ed, replaces
-    the old one (``os.replace``, atomic on POSIX); the directory is ``fsync``-ed
-    so the rename itself survives a power cut.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    fsync_dir(path.parent)
-
-
-def fsync_dir(directory: Path) -> None:
-    """``fsync`` a directory (its entries: a rename); best effort where unsupported."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 class SettingsStore:

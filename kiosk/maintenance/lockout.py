@@ -16,10 +16,11 @@ import datetime as dt
 import json
 import logging
 import os
-import tempfile
 import threading
 from pathlib import Path
 from typing import Callable
+
+from kiosk.files import write_atomically
 
 log = logging.getLogger("kiosk.maintenance")
 
@@ -101,20 +102,7 @@ class LocalLockout:
             return
         data = {"failures": self.failures,
                 "locked_until": iso_utc(self._until) if self._until is not None else None}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".maintenance-", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(data, f)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        write_atomically(self.path, json.dumps(data))
         try:
             dir_fd = os.open(self.path.parent, os.O_RDONLY)
         except OSError:

@@ -13,6 +13,7 @@ import requests
 from backoffice.config import BackOfficeConfig
 from backoffice.server import EmbeddedBackOffice, serve_from_args
 from bo_support import RawKiosk, kat_body
+from tests.support.network import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,12 +55,6 @@ def test_embedded_stops_quickly_with_open_connections(tmp_path):
         pass
     else:
         raise AssertionError("the server still answers")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_serve_from_args_runs_a_process_that_stops_on_sigterm(tmp_path):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 
@@ -21,6 +20,7 @@ from backoffice.server import EmbeddedBackOffice
 from kiosk.journal import Journal
 from tests.e2e.conftest import E2E_TIMEOUT_S
 from tests.support.scene_video import write_scene_video
+from tests.support.network import dead_url
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(E2E_TIMEOUT_S)]
 
@@ -47,13 +47,6 @@ def healthy(soft_card, office, video, tmp_path) -> dict[str, str]:
     Journal(journal).close()
     return {"--backoffice": office.url, "--camera": str(video), "--data-dir": str(data_dir),
             "--journal": str(journal), "--jurisdiction": "hubei"}
-
-
-def dead_url() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
 
 
 def kiosk_diag(options: dict[str, str], *, json_output: bool = True,

@@ -28,6 +28,7 @@ from kiosk.logs import close_logging, recent_events, setup_logging
 from kiosk.secret_hash import hash_secret
 from kiosk.settings import KioskSettings, SettingsStore
 from tests.support.pin_leaks import TEST_PINS
+from tests.support.network import dead_url
 
 UTC = dt.timezone.utc
 KIOSK_ID = "kiosk-042"
@@ -47,14 +48,6 @@ class Ticking:
     def __call__(self) -> dt.datetime:
         self.now += dt.timedelta(seconds=1)
         return self.now
-
-
-def dead_url() -> str:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{s.getsockname()[1]}"
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import datetime as dt
 import ipaddress
 import json
 import shutil
-import socket
 import sqlite3
 import ssl
 import threading
@@ -45,15 +44,9 @@ from kiosk.diagnostics import (
     run_checks,
 )
 from kiosk.journal import SCHEMA_VERSION, Journal, Outbox
+from tests.support.network import dead_url
 
 UTC = dt.timezone.utc
-
-
-def dead_url() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]        # nobody listens here once closed
-    return f"http://127.0.0.1:{port}"
 
 
 # --- the engine ---------------------------------------------------------------------------------

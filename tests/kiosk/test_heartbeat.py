@@ -5,7 +5,6 @@ within its bound, and survives a back office that is not there."""
 from __future__ import annotations
 
 import logging
-import socket
 import time
 
 import pytest
@@ -16,6 +15,7 @@ from backoffice.server import EmbeddedBackOffice
 from kiosk.backoffice_client import BackOfficeClient
 from kiosk.errors import BackOfficeUnavailable
 from kiosk.heartbeat import Heartbeat
+from tests.support.network import dead_url
 
 
 @pytest.fixture
@@ -47,14 +47,6 @@ def wait_for(predicate, timeout: float = 10.0):
             return result
         time.sleep(0.02)
     raise AssertionError("condition not met in time")
-
-
-def dead_url() -> str:
-    """A loopback port nothing listens on (bound, then closed)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
 
 
 def test_the_thread_beats_every_interval_and_stops_within_its_bound(server, client):

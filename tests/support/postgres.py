@@ -32,13 +32,13 @@ import pwd
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 import uuid
 import weakref
 from pathlib import Path
+from .network import free_port  # noqa: F401 - also this module's API
 
 #: the server's settings for tests: durability off (the data dies with the session)
 FAST_SETTINGS = {
@@ -102,12 +102,6 @@ def unavailable() -> str | None:
         except KeyError:
             return "running as root and there is no 'postgres' OS user to run the server as"
     return None
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class PrivatePostgres:

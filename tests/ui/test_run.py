@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ from kiosk.journal import Journal
 from kiosk.settings import KioskSettings, SettingsInvalid, SettingsStore
 
 from .kiosk_driver import soft_card
+from tests.support.network import dead_url
 
 DEMO_KIOSK_ID = "demo-kiosk-001"
 DEMO_KIOSK_SECRET = "demo-secret-not-for-production"
@@ -47,12 +47,6 @@ def write_settings(tmp_path: Path, url: str, **changes) -> SettingsStore:
     store = SettingsStore(tmp_path / "settings.json")
     store.save(KioskSettings(**values), actor="install")
     return store
-
-
-def dead_url() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{s.getsockname()[1]}"
 
 
 @pytest.fixture

@@ -33,7 +33,6 @@ import json
 import logging
 import os
 import random
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ from typing import Callable
 
 from kiosk import codec, sm4
 from kiosk.errors import CardRemoved
+from kiosk.files import write_atomically
 
 from .profile import INITIAL_PIN, CardProfile, load_profile
 
@@ -141,22 +141,6 @@ def default_state_path(card_no: str) -> Path:
     return Path(base) / "ssc-kiosk" / "cards" / f"{card_no}.json"
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Temp file in the same directory, fsync, then os.replace: never half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 # --- APDU parsing -------------------------------------------------------------------
@@ -648,7 +632,7 @@ class SoftCard:
             "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         try:
-            _write_atomically(self.state_path, json.dumps(state, indent=2) + "\n")
+            write_atomically(self.state_path, json.dumps(state, indent=2) + "\n")
         except OSError as exc:
             # a real card would answer 6581; the emulator keeps going in memory
             log.warning("cannot write the card state file %s (%s)", self.state_path, exc.strerror)
