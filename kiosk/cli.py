@@ -159,9 +159,31 @@ def cmd_bundle(args: argparse.Namespace) -> int:
 # --- kiosk diag ------------------------------------------------------------------
 
 def _default_data_dir() -> str:
-    """Where the kiosk keeps its files until kiosk/settings.py says otherwise."""
+    """Where the kiosk keeps its files when neither an option nor the settings file says."""
     base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
     return os.path.join(base, "ssc-kiosk")
+
+
+def _diag_defaults(args: argparse.Namespace) -> None:
+    """Fill the options not given from the kiosk's settings file (when there is one), else
+    from the built-in defaults."""
+    from .settings import SettingsStore, settings_path
+
+    path = settings_path(args.settings)
+    s = SettingsStore(path).load() if path.exists() else None
+    if s is not None:
+        cert = s.client_certificate()
+        for name, value in (("backoffice", s.backoffice_url), ("ca_bundle", s.backoffice_ca_bundle),
+                            ("client_cert", cert[0] if cert else None),
+                            ("client_key", cert[1] if cert else None),
+                            ("camera", str(s.camera)), ("data_dir", s.data_dir),
+                            ("jurisdiction", s.jurisdiction)):
+            if getattr(args, name) is None and value:
+                setattr(args, name, value)
+    for name, value in (("backoffice", "http://127.0.0.1:8080"), ("camera", "0"),
+                        ("jurisdiction", "hubei")):
+        if getattr(args, name) is None:
+            setattr(args, name, value)
 
 
 def cmd_diag(args: argparse.Namespace) -> int:
@@ -169,12 +191,17 @@ def cmd_diag(args: argparse.Namespace) -> int:
 
     from .diagnostics import FAIL, kiosk_checks, report_json, run_checks
 
-    # the defaults below are the place where kiosk settings (back office URL, paths,
-    # jurisdiction, camera) should plug in once they exist
+    _diag_defaults(args)
     data_dir = args.data_dir or _default_data_dir()
     journal = args.journal or os.path.join(data_dir, "journal.sqlite3")
     backoffice = None if args.backoffice.lower() == "none" else args.backoffice
-    checks = device_checks(parse_camera_source(args.camera)) + kiosk_checks(
+    camera = parse_camera_source(args.camera)
+    if camera == "synthetic":               # the demo's camera setting: the test scene
+        from backoffice.testing import camera_scene
+        from devices.camera import SyntheticCamera
+
+        camera = SyntheticCamera(camera_scene(), fps=30, name="synthetic")
+    checks = device_checks(camera) + kiosk_checks(
         backoffice_url=backoffice, journal_path=journal, data_dir=data_dir,
         jurisdiction=args.jurisdiction, ca_bundle=args.ca_bundle,
         client_cert=(args.client_cert, args.client_key) if args.client_key else args.client_cert)
@@ -326,18 +353,23 @@ def build_parser() -> argparse.ArgumentParser:
     diag = sub.add_parser("diag", help="check readers, camera, back office, disk, journal, rule pack, "
                                        "speech (exit 1 when a check fails)")
     diag.add_argument("--json", action="store_true", help='print {"ok", "status", "checks": [...]}')
-    diag.add_argument("--backoffice", metavar="URL", default="http://127.0.0.1:8080",
+    diag.add_argument("--settings", metavar="PATH",
+                      help="the kiosk's settings file: its back office, CA bundle, client "
+                           "certificate, camera, data directory and jurisdiction are the defaults "
+                           "of the options below (default $SSC_KIOSK_SETTINGS, else "
+                           "/etc/ssc-kiosk/settings.json, when it exists)")
+    diag.add_argument("--backoffice", metavar="URL",
                       help="the back office to check (default http://127.0.0.1:8080; none: skip)")
     diag.add_argument("--ca-bundle", metavar="PEM", help="CA certificates for an https back office")
     diag.add_argument("--client-cert", metavar="PEM", help="this kiosk's client certificate (with its key, "
                                                            "or give --client-key)")
     diag.add_argument("--client-key", metavar="PEM", help="the client certificate's key")
-    diag.add_argument("--camera", default="0", metavar="INDEX|PATH|none",
+    diag.add_argument("--camera", metavar="INDEX|PATH|none",
                       help="camera index, device path, video file or URL (default 0; none: no camera)")
     diag.add_argument("--data-dir", metavar="DIR", help="the kiosk's data directory "
                       "(default $XDG_STATE_HOME/ssc-kiosk or ~/.local/state/ssc-kiosk)")
     diag.add_argument("--journal", metavar="PATH", help="the journal (default DATA_DIR/journal.sqlite3)")
-    diag.add_argument("--jurisdiction", default="hubei", help="the rule pack this kiosk runs (default hubei)")
+    diag.add_argument("--jurisdiction", help="the rule pack this kiosk runs (default hubei)")
     diag.set_defaults(func=cmd_diag)
     return p
 

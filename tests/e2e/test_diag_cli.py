@@ -128,3 +128,21 @@ def test_human_output_one_line_per_check(healthy, soft_card):
     camera = next(line for line in lines if line.split()[1] == "camera")
     assert camera.split(None, 2) == ["FAIL", "camera", "no camera at /dev/video99"]
     assert all(line.split()[0] in ("OK", "WARN", "FAIL") for line in lines)
+
+
+def test_the_settings_file_gives_the_defaults(healthy, tmp_path):
+    """On a deployed kiosk `kiosk diag` needs no options: its settings say what to check."""
+    settings = tmp_path / "settings.json"
+    settings.write_text(json.dumps({
+        "kiosk_id": "diag-kiosk", "backoffice_url": healthy["--backoffice"],
+        "jurisdiction": "hainan", "camera": "none", "data_dir": healthy["--data-dir"]}),
+        encoding="utf-8")
+    proc = kiosk_diag({"--settings": str(settings)})
+    report, checks = statuses(proc)
+    assert "camera" not in checks                                  # camera "none"
+    assert checks["rule_pack"]["detail"]["jurisdiction"] == "hainan"
+    assert checks["backoffice"]["detail"]["url"] == healthy["--backoffice"]
+    assert checks["journal"]["detail"]["path"] == healthy["--journal"]
+    # an option still wins over the file
+    proc = kiosk_diag({"--settings": str(settings), "--jurisdiction": "hubei"})
+    assert statuses(proc)[1]["rule_pack"]["detail"]["jurisdiction"] == "hubei"
