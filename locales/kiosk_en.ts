@@ -625,99 +625,117 @@
 <context>
     <name>MaintenanceScreen</name>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="97"/>
+        <location filename="../ui/screens/maintenance.py" line="115"/>
         <source>读卡测试结果</source>
         <extracomment>en: Card reader test report</extracomment>
         <translation>Card reader test report</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="127"/>
+        <location filename="../ui/screens/maintenance.py" line="145"/>
         <source>本机最近的运行记录</source>
         <extracomment>en: Recent events of this kiosk</extracomment>
         <translation>Recent events of this kiosk</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="196"/>
+        <location filename="../ui/screens/maintenance.py" line="208"/>
+        <source>%1 帧/秒，检测到人脸：%2</source>
+        <extracomment>en: %1 frames/s, faces found: %2</extracomment>
+        <translation>%1 frames/s, faces found: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance.py" line="230"/>
         <source>（由社保系统统一设置）</source>
         <extracomment>en: (set by the back office)</extracomment>
         <translation>(set by the back office)</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="204"/>
+        <location filename="../ui/screens/maintenance.py" line="238"/>
         <source>更改%1</source>
         <extracomment>en: Change %1</extracomment>
         <translation>Change %1</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="216"/>
+        <location filename="../ui/screens/maintenance.py" line="250"/>
         <source>维护模式</source>
         <extracomment>en: Maintenance</extracomment>
         <translation>Maintenance</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="218"/>
+        <location filename="../ui/screens/maintenance.py" line="252"/>
         <source>维护人员：%1</source>
         <extracomment>en: Technician: %1</extracomment>
         <translation>Technician: %1</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="220"/>
-        <location filename="../ui/screens/maintenance.py" line="229"/>
+        <location filename="../ui/screens/maintenance.py" line="254"/>
+        <location filename="../ui/screens/maintenance.py" line="263"/>
         <source>设备诊断</source>
         <extracomment>en: Diagnostics</extracomment>
         <translation>Diagnostics</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="222"/>
-        <location filename="../ui/screens/maintenance.py" line="231"/>
+        <location filename="../ui/screens/maintenance.py" line="256"/>
+        <location filename="../ui/screens/maintenance.py" line="265"/>
         <source>参数设置</source>
         <extracomment>en: Settings</extracomment>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="224"/>
+        <location filename="../ui/screens/maintenance.py" line="258"/>
         <source>日志与导出</source>
         <extracomment>en: Logs and export</extracomment>
         <translation>Logs and export</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="226"/>
+        <location filename="../ui/screens/maintenance.py" line="260"/>
         <source>退出维护</source>
         <extracomment>en: Leave maintenance</extracomment>
         <translation>Leave maintenance</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="233"/>
+        <location filename="../ui/screens/maintenance.py" line="267"/>
         <source>日志与诊断包导出</source>
         <extracomment>en: Logs and the diagnostics bundle</extracomment>
         <translation>Logs and the diagnostics bundle</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="237"/>
+        <location filename="../ui/screens/maintenance.py" line="271"/>
         <source>重新检查</source>
         <extracomment>en: Check again</extracomment>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="239"/>
+        <location filename="../ui/screens/maintenance.py" line="273"/>
         <source>读卡测试</source>
         <extracomment>en: Card reader test</extracomment>
         <translation>Card reader test</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="241"/>
+        <location filename="../ui/screens/maintenance.py" line="275"/>
         <source>立即补发待发送业务</source>
         <extracomment>en: Send waiting requests now</extracomment>
         <translation>Send waiting requests now</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="243"/>
+        <location filename="../ui/screens/maintenance.py" line="277"/>
+        <source>摄像头预览</source>
+        <extracomment>en: Camera preview</extracomment>
+        <translation>Camera preview</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance.py" line="279"/>
+        <source>语音测试</source>
+        <extracomment>en: Speech test</extracomment>
+        <translation>Speech test</translation>
+    </message>
+    <message>
+        <location filename="../ui/screens/maintenance.py" line="281"/>
         <source>保存设置</source>
         <extracomment>en: Save the settings</extracomment>
         <translation>Save the settings</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="245"/>
+        <location filename="../ui/screens/maintenance.py" line="283"/>
         <source>导出诊断包到U盘</source>
         <extracomment>en: Export the diagnostics bundle to the USB stick</extracomment>
         <translation>Export the diagnostics bundle to the USB stick</translation>
@@ -2760,6 +2778,18 @@
         <source>标准</source>
         <extracomment>en: normal</extracomment>
         <translation>normal</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="497"/>
+        <source>本机未配置语音播报。</source>
+        <extracomment>en: This kiosk has no speech output.</extracomment>
+        <translation>This kiosk has no speech output.</translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="502"/>
+        <source>这是社会保障卡自助服务终端的语音测试。</source>
+        <extracomment>en: This is the speech test of the social security card kiosk.</extracomment>
+        <translation>This is the speech test of the social security card kiosk.</translation>
     </message>
 </context>
 <context>

@@ -67,6 +67,7 @@ class MaintenanceServices:
     recent_events: Callable[[], list[str]] = lambda: []
     store: Any = None
     managed: frozenset[str] = frozenset()
+    camera: Callable[[], Any] | None = None
 
 
 class _GestureFilter(QObject):
@@ -129,6 +130,11 @@ class MaintenanceMode(QObject):
         self._local = False
         self._large_before = False
         self._pending: Any = None          # the settings being edited
+        self._preview: Any = None          # the camera preview of the diagnostics
+        self._preview_seqs: list[tuple[float, int]] = []
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setInterval(33)
+        self._preview_timer.timeout.connect(self._poll_preview)
         self._grant_timer = QTimer(self)
         self._grant_timer.setInterval(GRANT_POLL_MS)
         self._grant_timer.timeout.connect(self._check_grant)
@@ -150,6 +156,7 @@ class MaintenanceMode(QObject):
 
     def shutdown(self) -> None:
         self._grant_timer.stop()
+        self._stop_preview()
         if self.active:
             self.leave("shutdown")
         self.worker.shutdown()
@@ -252,6 +259,7 @@ class MaintenanceMode(QObject):
 
     # --- leaving ---------------------------------------------------------------------------
     def leave(self, reason: str = "technician") -> None:
+        self._stop_preview()
         svc = self.services
         grant, self.grant = self.grant, None
         self._grant_timer.stop()
@@ -312,6 +320,7 @@ class MaintenanceMode(QObject):
             self.leave("technician")
             return
         if key in ("diagnostics", "settings", "logs"):
+            self._stop_preview()
             screen.show_page(key)
             screen.show_message("")
         if key in ("diagnostics", "rerun"):
@@ -334,10 +343,81 @@ class MaintenanceMode(QObject):
         elif key == "replay" and svc.replay is not None:
             self._record("replay")
             self._job(svc.replay, self._replayed, "replay")
+        elif key == "camera_preview":
+            self._toggle_preview()
+        elif key == "speech_test":
+            self._speech_test()
         elif key == "export":
             self._export()
         elif key == "save":
             self._save_settings()
+
+    # --- the camera preview and the speech test -----------------------------------------------
+    def _toggle_preview(self) -> None:
+        from . import messages
+
+        if self._preview is not None:
+            self._stop_preview()
+            self._record("camera_preview", result="stopped")
+            return
+        svc = self.services
+        if svc.camera is None:
+            self._record("camera_preview", result="no_camera")
+            self.ctl.window.maintenance.show_message(messages.camera_problem("CAMERA_MISSING"),
+                                                     "error")
+            return
+        from devices.camera.preview import LivePreview
+
+        self._record("camera_preview", result="started")
+        self._preview = LivePreview(svc.camera(), hold_s=float("inf")).start()
+        self._preview_seqs = []
+        self._preview_timer.start()
+
+    def _poll_preview(self) -> None:
+        from . import messages
+
+        preview = self._preview
+        screen = self.ctl.window.maintenance
+        if preview is None:
+            self._preview_timer.stop()
+            return
+        if preview.error is not None:
+            code = getattr(preview.error, "code", "CAMERA_ERROR")
+            self._stop_preview()
+            self._record("camera_preview", result="failed", code=code)
+            screen.show_message(messages.camera_problem(code), "error")
+            return
+        snap = preview.snapshot()
+        if snap is None:
+            return
+        now = time.monotonic()
+        if not self._preview_seqs or self._preview_seqs[-1][1] != snap.seq:
+            self._preview_seqs = [p for p in self._preview_seqs if now - p[0] <= 1.0]
+            self._preview_seqs.append((now, snap.seq))
+        (t0, s0), (t1, s1) = self._preview_seqs[0], self._preview_seqs[-1]
+        fps = (s1 - s0) / (t1 - t0) if t1 > t0 else None
+        screen.show_camera(snap, fps)
+
+    def _stop_preview(self) -> None:
+        self._preview_timer.stop()
+        preview, self._preview = self._preview, None
+        if preview is not None:
+            preview.stop(timeout=0.5)
+            preview.wipe()
+        if "maintenance" in self.ctl.window._built:
+            self.ctl.window.maintenance.show_camera(None, None)
+
+    def _speech_test(self) -> None:
+        from . import i18n, messages
+
+        speaker = self.ctl.speaker
+        if speaker is None:
+            self._record("speech_test", result="no_speaker")
+            self.ctl.window.maintenance.show_message(messages.maintenance_no_speech(), "error")
+            return
+        spoken = speaker.say(messages.maintenance_speech_sample(), i18n.current_language(),
+                             even_when_off=True)
+        self._record("speech_test", result="spoken" if spoken else "refused")
 
     def _run_checks(self) -> None:
         svc = self.services
@@ -517,4 +597,4 @@ def make_services(*, settings, client, journal, outbox, backend, store=None,
         export_bundle=export,
         usb_mounts=usb_mounts or bundle.find_usb_mounts,
         recent_events=lambda: logs.recent_events(settings.log_dir),
-        store=store, managed=frozenset(managed))
+        store=store, managed=frozenset(managed), camera=camera)

@@ -490,3 +490,13 @@ def setting_value(value) -> str:
         #: en: normal
         return translate("messages", "标准")
     return str(value)
+
+
+def maintenance_no_speech() -> str:
+    #: en: This kiosk has no speech output.
+    return translate("messages", "本机未配置语音播报。")
+
+
+def maintenance_speech_sample() -> str:
+    #: en: This is the speech test of the social security card kiosk.
+    return translate("messages", "这是社会保障卡自助服务终端的语音测试。")

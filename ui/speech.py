@@ -133,13 +133,15 @@ class Speaker(QObject):
 
     # --- speaking ------------------------------------------------------------------
 
-    def say(self, text: str, language: str | None = None, *, allow_numbers: bool = False) -> bool:
+    def say(self, text: str, language: str | None = None, *, allow_numbers: bool = False,
+            even_when_off: bool = False) -> bool:
         """Speak ``text`` in ``language`` (``zh_CN`` | ``en``; None: the UI's current language).
 
         Returns True if an utterance started. Refuses (False, nothing spoken) a
         text with a PIN-like number unless ``allow_numbers`` (see the module docstring).
+        ``even_when_off``: the technician's speech test, whatever the citizen chose.
         """
-        if not self._enabled or not text.strip():
+        if (not self._enabled and not even_when_off) or not text.strip():
             return False
         if not allow_numbers and has_pin_like_number(text):
             # never log the text itself: it may hold a PIN

@@ -153,3 +153,29 @@ def test_the_local_code_when_the_back_office_is_down(kiosk_m):
     assert "本机备用码" in m.who.text()
     k.click(m.nav["exit"])
     assert not k.controller.maintenance.active
+
+
+def test_camera_preview_and_speech_test(kiosk_m, tmp_path):
+    from ui.speech import Speaker
+
+    k = kiosk_m
+    k.controller.speaker = Speaker(output_dir=tmp_path, enabled=False)   # speech off: still tested
+    gesture(k)
+    sign_in(k)
+    m = k.window.maintenance
+    k.qtbot.waitUntil(lambda: k.screen is m and m.page == "diagnostics", timeout=SLOW_MS)
+    k.qtbot.waitUntil(lambda: m.camera_button.isVisible(), timeout=WAIT_MS)
+    k.click(m.camera_button)
+    k.qtbot.waitUntil(lambda: m.camera_view.has_picture and "帧/秒" in m.camera_info.text()
+                      and not m.camera_info.text().startswith("…"), timeout=SLOW_MS)
+    fps = float(m.camera_info.text().split(" ")[0])
+    assert fps >= 10                                 # the demo camera gives 30 frames/s
+    k.demo.last_camera.unplug()                      # pulled during the preview: said, not hung
+    k.qtbot.waitUntil(lambda: not m.camera_view.isVisible(), timeout=WAIT_MS)
+    assert "摄像头" in m.message.text()
+    k.click(m.speech_button)
+    k.qtbot.waitUntil(lambda: k.controller.speaker.last_output is not None, timeout=SLOW_MS)
+    k.click(m.nav["exit"])
+    actions = [s.get("action") for r in maintenance_rows(k) for s in r.steps
+               if s["step"] == "action"]
+    assert "camera_preview" in actions and "speech_test" in actions

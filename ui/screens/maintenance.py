@@ -19,9 +19,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QPlainTextEdit, QStackedWidget, QVBoxLayout,
                                QWidget)
 
+from ..widgets.live_view import LiveView
 from .base import Screen, button, clear_layout, label, set_text
 
 PAGES = ("diagnostics", "settings", "logs")
+CAMERA_W, CAMERA_H = 270, 360       # half the citizen's live picture
 
 
 @dataclass(frozen=True)
@@ -80,16 +82,36 @@ class MaintenanceScreen(Screen):
         self.rerun_button = button(diag, name="maint_rerun")
         self.card_test_button = button(diag, role="secondary", name="maint_card_test")
         self.replay_button = button(diag, role="secondary", name="maint_replay")
-        for key, b in (("rerun", self.rerun_button), ("card_test", self.card_test_button),
-                       ("replay", self.replay_button)):
+        self.camera_button = button(diag, role="secondary", name="maint_camera")
+        self.speech_button = button(diag, role="secondary", name="maint_speech")
+        devices = QHBoxLayout()
+        for row, key, b in ((actions, "rerun", self.rerun_button),
+                            (actions, "card_test", self.card_test_button),
+                            (actions, "replay", self.replay_button),
+                            (devices, "camera_preview", self.camera_button),
+                            (devices, "speech_test", self.speech_button)):
             b.clicked.connect(lambda _=False, k=key: self.actionRequested.emit(k))
-            actions.addWidget(b)
-        actions.addStretch(1)
-        dl.addLayout(actions)
+            row.addWidget(b)
+        for row in (actions, devices):
+            row.addStretch(1)
+            dl.addLayout(row)
         self.checks = QGridLayout()
         self.checks.setHorizontalSpacing(24)
         self.checks.setVerticalSpacing(8)
-        dl.addLayout(self.checks)
+        checks_row = QHBoxLayout()
+        checks_row.addLayout(self.checks, 1)
+        # the camera's live picture with the face box, and its frames per second
+        camera_box = QVBoxLayout()
+        self.camera_view = LiveView(diag, size=(CAMERA_W, CAMERA_H))
+        self.camera_view.hide()
+        self.camera_info = label("body", diag, wrap=False)
+        self.camera_info.setObjectName("maintenanceCameraInfo")
+        self.camera_info.hide()
+        camera_box.addWidget(self.camera_view)
+        camera_box.addWidget(self.camera_info)
+        camera_box.addStretch(1)
+        checks_row.addLayout(camera_box)
+        dl.addLayout(checks_row)
         self.card_report = QPlainTextEdit(diag)
         self.card_report.setObjectName("maintenanceCardReport")
         self.card_report.setReadOnly(True)
@@ -176,6 +198,22 @@ class MaintenanceScreen(Screen):
             self.checks.addWidget(summary, i, 2)
         self.checks.setColumnStretch(2, 1)
 
+    def show_camera(self, snapshot, fps: float | None) -> None:
+        """The camera's picture (None: the preview ended) and its measured frames per second."""
+        if snapshot is None:
+            self.camera_view.clear()
+            self.camera_view.hide()
+            self.camera_info.hide()
+            return
+        self.camera_view.show_frame(snapshot.image, snapshot.face, snapshot.ok)
+        self.camera_view.show()
+        faces = 1 if snapshot.face is not None else 0
+        #: en: %1 frames/s, faces found: %2
+        self.camera_info.setText(self.tr("%1 帧/秒，检测到人脸：%2")
+                                 .replace("%1", f"{fps:.0f}" if fps else "…")
+                                 .replace("%2", str(faces)))
+        self.camera_info.show()
+
     def show_card_report(self, text: str) -> None:
         self.card_report.setPlainText(text)
         self.card_report.setVisible(bool(text))
@@ -239,6 +277,10 @@ class MaintenanceScreen(Screen):
         set_text(self.card_test_button, self.tr("读卡测试"))
         #: en: Send waiting requests now
         set_text(self.replay_button, self.tr("立即补发待发送业务"))
+        #: en: Camera preview
+        set_text(self.camera_button, self.tr("摄像头预览"))
+        #: en: Speech test
+        set_text(self.speech_button, self.tr("语音测试"))
         #: en: Save the settings
         set_text(self.save_button, self.tr("保存设置"))
         #: en: Export the diagnostics bundle to the USB stick
