@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING, Any, Callable
 from PySide6.QtCore import QEvent, QObject, QTimer
 
 from .card_worker import CardWorker
-from .screens.maintenance import CheckRow, SettingRow
 
 if TYPE_CHECKING:
     from .controller import KioskController
@@ -81,11 +80,17 @@ class _GestureFilter(QObject):
     def __init__(self, mode: "MaintenanceMode"):
         super().__init__(mode)
         self.mode = mode
-        from kiosk.maintenance.gesture import EntryGesture
-
-        self.gesture = EntryGesture()
+        self._gesture = None
         self._last: tuple | None = None
         self._swallowing = False
+
+    @property
+    def gesture(self):
+        if self._gesture is None:       # imported with the first touch, not at start-up
+            from kiosk.maintenance.gesture import EntryGesture
+
+            self._gesture = EntryGesture()
+        return self._gesture
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
         kind = self.KINDS.get(event.type())
@@ -123,7 +128,7 @@ class MaintenanceMode(QObject):
     def __init__(self, ctl: "KioskController"):
         super().__init__(ctl)
         self.ctl = ctl
-        self.worker = CardWorker("maintenance", self)
+        self._worker: CardWorker | None = None
         self.grant: Any = None
         self.active = False
         self._filter: _GestureFilter | None = None
@@ -138,6 +143,13 @@ class MaintenanceMode(QObject):
         self._grant_timer = QTimer(self)
         self._grant_timer.setInterval(GRANT_POLL_MS)
         self._grant_timer.timeout.connect(self._check_grant)
+
+    @property
+    def worker(self) -> CardWorker:
+        """The thread of maintenance's network and device work (started when first needed)."""
+        if self._worker is None:
+            self._worker = CardWorker("maintenance", self)
+        return self._worker
 
     @property
     def services(self) -> MaintenanceServices | None:
@@ -159,7 +171,8 @@ class MaintenanceMode(QObject):
         self._stop_preview()
         if self.active:
             self.leave("shutdown")
-        self.worker.shutdown()
+        if self._worker is not None:
+            self._worker.shutdown()
 
     # --- entering ------------------------------------------------------------------------
     def open(self) -> None:
@@ -432,6 +445,8 @@ class MaintenanceMode(QObject):
         self._job(lambda: run_checks(svc.checks()), self._checked, "diagnostics")
 
     def _checked(self, results) -> None:
+        from .screens.maintenance import CheckRow
+
         screen = self.ctl.window.maintenance
         screen.show_checks([CheckRow(r.status, r.name, r.summary) for r in results])
         failing = [r.name for r in results if r.status == "fail"]
@@ -486,6 +501,7 @@ class MaintenanceMode(QObject):
 
     def _show_settings(self) -> None:
         from . import messages
+        from .screens.maintenance import SettingRow
 
         s = self._pending
         screen = self.ctl.window.maintenance

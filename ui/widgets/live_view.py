@@ -9,7 +9,8 @@ it paints the oval on the surface colour. Colours and sizes come from the theme.
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Any
+
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -32,13 +33,15 @@ class LiveView(QWidget):
         self._ok = False
         self._progress = 0.0
 
-    def show_frame(self, image: np.ndarray | None, face=None, ok: bool = False,
+    def show_frame(self, image: Any, face=None, ok: bool = False,
                    progress: float = 0.0) -> None:
         """A new picture (``None``: none), the face box in its pixels, and the capture progress."""
         if image is None:
             self._image = None
         else:
             h, w = image.shape[:2]
+            import numpy as np   # (imported with the first picture, not at start-up)
+
             # the QImage shares the array; keep the array with it until the next frame
             self._array = np.ascontiguousarray(image)
             self._image = QImage(self._array.data, w, h, 3 * w, QImage.Format.Format_RGB888)
