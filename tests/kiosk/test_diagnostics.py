@@ -8,7 +8,6 @@ line that names the problem, a broken or hanging check never breaks the others.
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import json
 import shutil
 import sqlite3
@@ -45,6 +44,7 @@ from kiosk.diagnostics import (
 )
 from kiosk.journal import SCHEMA_VERSION, Journal, Outbox
 from tests.support.network import dead_url
+from tests.support.certs import make_certs
 
 UTC = dt.timezone.utc
 
@@ -152,49 +152,6 @@ def test_plain_http_to_a_remote_back_office_is_refused_by_the_kiosk():
 
 # --- TLS ------------------------------------------------------------------------------------------
 
-def make_certs(tmp_path, *, not_before: dt.datetime, not_after: dt.datetime):
-    """A test CA and a server certificate for 127.0.0.1 valid between the two moments."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-
-    now = dt.datetime.now(UTC)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "diag test CA")])
-    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
-          .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
-          .not_valid_before(now - dt.timedelta(days=400)).not_valid_after(now + dt.timedelta(days=400))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-          .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
-                                       content_commitment=False, key_encipherment=False,
-                                       data_encipherment=False, key_agreement=False,
-                                       encipher_only=False, decipher_only=False), critical=True)
-          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-          .sign(ca_key, hashes.SHA256()))
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "backoffice.test")]))
-            .issuer_name(ca_name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(not_before).not_valid_after(not_after)
-            .add_extension(x509.SubjectAlternativeName(
-                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH,
-                                                  ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
-                           critical=False)
-            .sign(ca_key, hashes.SHA256()))
-    files = {"ca.pem": ca.public_bytes(serialization.Encoding.PEM),
-             "server.pem": cert.public_bytes(serialization.Encoding.PEM),
-             "server.key": key.private_bytes(serialization.Encoding.PEM,
-                                             serialization.PrivateFormat.PKCS8,
-                                             serialization.NoEncryption())}
-    for name, data in files.items():
-        (tmp_path / name).write_bytes(data)
-    return tmp_path / "ca.pem", tmp_path / "server.pem", tmp_path / "server.key"
-
-
 class HealthOverTls:
     """A real HTTPS server on 127.0.0.1 answering ``GET /v1/health`` like the back office."""
 
@@ -247,7 +204,7 @@ def test_tls_valid_certificate(tmp_path):
         health = check_backoffice(server.url, ca_bundle=str(ca))
     assert tls.status == OK, tls.summary
     assert tls.detail["verified"] is True and 199 <= tls.detail["days_left"] <= 200
-    assert tls.detail["subject"] == "CN=backoffice.test" and tls.detail["issuer"] == "CN=diag test CA"
+    assert tls.detail["subject"] == "CN=backoffice.test" and tls.detail["issuer"] == "CN=test CA"
     assert tls.detail["names"] == ["127.0.0.1"]
     assert "valid until" in tls.summary
     assert health.status == OK, health.summary     # the health call itself goes over the same TLS
@@ -290,7 +247,7 @@ def test_tls_certificate_of_an_unknown_ca_is_a_fail(tmp_path):
     with server:
         r = check_tls(server.url)                  # the system CAs do not know the test CA
     assert r.status == FAIL
-    assert "not verifiable" in r.summary and r.detail["issuer"] == "CN=diag test CA"
+    assert "not verifiable" in r.summary and r.detail["issuer"] == "CN=test CA"
 
 
 def test_tls_with_nothing_listening():
