@@ -533,6 +533,8 @@ class EffectiveSettings:
     #: managed values that were refused (the local value stays)
     ignored: tuple[Problem, ...] = ()
     config_version: str | None = None
+    #: how often the back office wants a heartbeat (None: it did not say)
+    heartbeat_interval_s: float | None = None
 
     def is_locked(self, name: str) -> bool:
         return name in self.managed
@@ -574,9 +576,14 @@ def apply_managed(local: KioskSettings, config, *, journal=None) -> EffectiveSet
         managed.add(name)
     effective = dataclasses.replace(local, **values)
     version = raw.get("config_version")
+    interval = raw.get("heartbeat_interval_s")
+    if isinstance(interval, bool) or not isinstance(interval, (int, float)) \
+            or not 5 <= interval <= 86400:
+        interval = None                 # absent or absurd: the kiosk's own default
     result = EffectiveSettings(settings=effective, local=local, managed=frozenset(managed),
                                ignored=tuple(ignored),
-                               config_version=None if version is None else str(version))
+                               config_version=None if version is None else str(version),
+                               heartbeat_interval_s=None if interval is None else float(interval))
     if journal is not None:
         _journal_managed(journal, result)
     return result

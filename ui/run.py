@@ -180,7 +180,7 @@ def build_production_app(local: KioskSettings, *, store: SettingsStore | None = 
                          backend=None, watcher=None, speaker: Any = "default",
                          config_timeout_s: float = CONFIG_TIMEOUT_S,
                          replay_interval_s: float = REPLAY_INTERVAL_S,
-                         heartbeat_interval_s: float = HEARTBEAT_INTERVAL_S,
+                         heartbeat_interval_s: float = HEARTBEAT_INTERVAL_S,  # 0: none
                          start: bool = True) -> ProductionKiosk:
     """Build the production kiosk from its local settings (see the module doc).
 
@@ -245,7 +245,9 @@ def build_production_app(local: KioskSettings, *, store: SettingsStore | None = 
         if heartbeat_interval_s > 0:
             heartbeat_client = _client(s, secret)
             closers.append(heartbeat_client.close)
-            heartbeat = Heartbeat(heartbeat_client, interval_s=heartbeat_interval_s,
+            # the back office's interval when it gives one (it counts 3 missed as down)
+            interval = effective.heartbeat_interval_s or heartbeat_interval_s
+            heartbeat = Heartbeat(heartbeat_client, interval_s=interval,
                                   backlog=outbox.backlog,
                                   devices=lambda: _device_health(backend, services.camera),
                                   config_version=effective.config_version).start()

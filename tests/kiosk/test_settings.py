@@ -14,7 +14,8 @@ from kiosk.journal import Journal
 from kiosk.secret_hash import hash_secret
 from kiosk.settings import (MANAGED_KEYS, REASONS, EffectiveSettings, KioskSettings, Problem,
                             SettingsInvalid, SettingsStore, SettingsUnreadable, apply_managed,
-                            check_field, read_secret, setting_names, settings_path, validate)
+                            check_field, local_only, read_secret, setting_names, settings_path,
+                            validate)
 
 DEMO_KIOSK_ID = "demo-kiosk-001"
 DEMO_KIOSK_SECRET = "demo-secret-not-for-production"
@@ -310,6 +311,9 @@ def test_the_back_office_settings_override_the_local_ones_and_are_locked(office,
     assert effective.is_locked("idle_timeout_s") and not effective.is_locked("camera")
     assert effective.local == good and effective.ignored == ()
     assert effective.config_version == config.raw["config_version"]
+    # the heartbeat interval the back office asks for (it counts 3 missed as down)
+    assert effective.heartbeat_interval_s == config.raw["heartbeat_interval_s"] == 60
+    assert local_only(good).heartbeat_interval_s is None
     assert s.kiosk_id == good.kiosk_id and s.backoffice_url == good.backoffice_url
     assert validate(s) == []
     (steps,) = steps_of(journal, "settings_managed")
