@@ -54,6 +54,7 @@ def build_app(backend: ReaderBackend, watcher: CardWatcher, hsm_step: HsmStep | 
     i18n.install(app, language or i18n.DEFAULT_LANGUAGE)
     settings = settings or UiSettings()
     window = MainWindow(shuffle_keypad=settings.shuffle_keypad)
+    window.set_language_switch(len(settings.languages) > 1)
     controller = KioskController(window, backend, watcher, hsm_step, settings, services,
                                  parent=window)
     controller.speaker = speaker

@@ -75,6 +75,8 @@ class UiSettings:
     # speech: on at start (the citizen switches it in the header) and its volume, 0-100
     speech_on: bool = False
     speech_volume: int = 80
+    # the languages offered (the first is the one the kiosk starts in); one: no switch
+    languages: tuple[str, ...] = ("zh_CN", "en")
 
 
 @dataclass

@@ -71,6 +71,7 @@ class MainWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.shuffle_keypad = shuffle_keypad
         self.speech_on = False
+        self.language_switch = True         # False where the kiosk offers one language
         self.painted = False
         # full screen in a hall: closing (Alt+F4, a compositor's close) is refused until
         # maintenance mode or the shutdown unlocks it
@@ -123,9 +124,17 @@ class MainWindow(QWidget):
             h.speechRequested.connect(self.speechRequested)
             h.staffRequested.connect(self.staffRequested)
             h.set_speech(self.speech_on)
+            h.language_button.setVisible(self.language_switch)
         for callback in list(getattr(self, "screen_created", ())):
             callback(name, screen)
         return screen
+
+    def set_language_switch(self, on: bool) -> None:
+        """Show the header's language button (the settings offer more than one language)."""
+        self.language_switch = on
+        for screen in self._built.values():
+            if screen.header is not None:
+                screen.header.language_button.setVisible(on)
 
     def __getattr__(self, name: str):
         # only called for attributes not found: the screens not built yet

@@ -19,13 +19,14 @@ def _settings(effective: KioskSettings | EffectiveSettings) -> KioskSettings:
 
 def ui_settings(effective: KioskSettings | EffectiveSettings,
                 base: UiSettings | None = None) -> UiSettings:
-    """The controller's settings: idle timeout, keypad, speech; the rest from ``base``."""
+    """The controller's settings: idle timeout, keypad, speech, languages; the rest from
+    ``base``."""
     s = _settings(effective)
     from dataclasses import replace
 
     return replace(base or UiSettings(), shuffle_keypad=s.shuffle_keypad,
                    idle_seconds=int(s.idle_timeout_s), speech_on=s.speech_default_on,
-                   speech_volume=int(s.speech_volume))
+                   speech_volume=int(s.speech_volume), languages=tuple(s.languages))
 
 
 def ui_theme(effective: KioskSettings | EffectiveSettings) -> themes.Theme:

@@ -93,6 +93,7 @@ def test_the_kiosk_starts_on_the_attract_screen_with_the_managed_settings(
     from ui import i18n
 
     assert i18n.current_language() == "en"
+    assert window.attract.header.language_button.isVisible()     # two languages offered
     assert kiosk.effective.is_locked("idle_timeout_s") and not kiosk.effective.is_locked("camera")
     assert store.load().idle_timeout_s == 60          # the local file keeps its own value
     assert kiosk.services.camera is not None          # "synthetic"
@@ -107,10 +108,13 @@ def test_the_kiosk_starts_on_the_attract_screen_with_the_managed_settings(
 
 def test_without_the_back_office_it_runs_on_the_local_settings_and_says_so(
         tmp_path, production):
-    store = write_settings(tmp_path, dead_url(), jurisdiction="hubei")
+    store = write_settings(tmp_path, dead_url(), jurisdiction="hubei", languages=("zh_CN",))
     kiosk, _ = production(store)
     assert kiosk.window.current_screen() is kiosk.window.attract
     assert kiosk.window.controller.settings.idle_seconds == 60
+    # one language offered: no language button in the header
+    assert not kiosk.window.attract.header.language_button.isVisible()
+    assert kiosk.window.attract.header.large_button.isVisible()
     assert kiosk.effective.managed == frozenset()
     kiosk.close()
     (steps,) = services_journalled(tmp_path / "data", "settings_managed")
