@@ -328,6 +328,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         return child(args.child)
 
+    # the bytecode a deployed kiosk has (scripts/install.sh compiles it): without it, each
+    # start would compile the project's sources again (PYTHONDONTWRITEBYTECODE machines)
+    import compileall
+
+    for package in ("kiosk", "ui", "devices", "backoffice"):
+        compileall.compile_dir(str(REPO / package), quiet=1)
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("QT_")}
     results: dict = {}
 

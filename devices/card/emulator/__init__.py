@@ -9,12 +9,27 @@
 - :mod:`.runner`: :func:`run_emulator`, behind ``kiosk card emulate``.
 """
 
-from .card import (DEFAULT_STATE_PATH, SSC_AID, CardVanished, CommandAborted, Faults, SoftCard,
-                   default_state_path)
-from .inprocess import DEFAULT_READER, EmulatedReaders, EmulatedTransport
-from .profile import CardProfile, ProfileError, demo_profiles, load_profile
-from .runner import run_emulator
-from .vpcd import VPCD_PORT, VpcdBridge
+# the names below are imported from their modules when first used: a process that needs only
+# the in-process readers (the demo, the kiosk's tests) does not load the vpcd bridge, the
+# runner or the card's cryptography at start
+_WHERE = {
+    "DEFAULT_STATE_PATH": "card", "SSC_AID": "card", "CardVanished": "card",
+    "CommandAborted": "card", "Faults": "card", "SoftCard": "card", "default_state_path": "card",
+    "DEFAULT_READER": "inprocess", "EmulatedReaders": "inprocess", "EmulatedTransport": "inprocess",
+    "CardProfile": "profile", "ProfileError": "profile", "demo_profiles": "profile",
+    "load_profile": "profile", "run_emulator": "runner", "VPCD_PORT": "vpcd",
+    "VpcdBridge": "vpcd",
+}
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
 
 __all__ = [
     "CardProfile", "CardVanished", "CommandAborted", "DEFAULT_READER", "DEFAULT_STATE_PATH",
