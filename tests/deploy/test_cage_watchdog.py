@@ -30,6 +30,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import service_install
+from tests.support.needs import require
 
 WATCHDOG_USEC = 200_000      # pings every 0.1 s
 SHOWN_FOR_MS = 1500          # how long the stand-in kiosk keeps its window up after painting
@@ -70,11 +71,7 @@ def _missing() -> str | None:
 
 @pytest.fixture
 def cage_available():
-    reason = _missing()
-    if reason and os.environ.get("CI"):
-        pytest.fail(f"CI installs these (scripts/install.sh): {reason}")
-    if reason:
-        pytest.skip(reason)
+    require(_missing(), ci_hint="CI installs these: scripts/install.sh")
     if os.geteuid() == 0:
         probe = subprocess.run(["unshare", "--user", "--map-user=1000", "--map-group=1000", "true"],
                                capture_output=True, text=True, timeout=30)

@@ -38,6 +38,7 @@ import time
 import uuid
 import weakref
 from pathlib import Path
+from .needs import require
 from .network import free_port  # noqa: F401 - also this module's API
 
 #: the server's settings for tests: durability off (the data dies with the session)
@@ -368,17 +369,14 @@ if pytest is not None:
         """
         reason = unavailable()
         if reason:
-            if os.environ.get("CI"):
-                pytest.fail(f"PostgreSQL tests cannot run in CI: {reason}")
-            pytest.skip(f"PostgreSQL: {reason}")
+            require(f"PostgreSQL: {reason}", ci_hint="CI runs the PostgreSQL tests")
         if _shared["server"] is None:
             server = PrivatePostgres()
             try:
                 server.start()
             except PostgresUnavailable as exc:
-                if os.environ.get("CI"):
-                    pytest.fail(f"the private PostgreSQL did not start: {exc}")
-                pytest.skip(f"PostgreSQL: {exc}")
+                require(f"PostgreSQL: the private server did not start: {exc}",
+                        ci_hint="CI runs the PostgreSQL tests")
             _shared["server"] = server
         _shared["users"] += 1
         try:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import array
 import logging
 import math
-import os
 import shutil
 import stat
 import wave
@@ -19,14 +18,12 @@ import pytest
 
 from ui import speech
 from ui.speech import Speaker, has_pin_like_number, speakable
+from tests.support.needs import require
 
 
 @pytest.fixture(scope="module")
 def espeak():
-    if shutil.which("espeak-ng") is None:
-        if os.environ.get("CI"):
-            pytest.fail("espeak-ng is missing: scripts/install.sh installs it")
-        pytest.skip("espeak-ng is not installed (scripts/install.sh installs it)")
+    require("espeak-ng is not installed" if shutil.which("espeak-ng") is None else None)
 
 
 @pytest.fixture
