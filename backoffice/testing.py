@@ -148,6 +148,14 @@ def camera_scene(width: int = 1280, height: int = 720, *, faces: int = 1,
     return canvas
 
 
+def synthetic_camera():
+    """The camera of the demo and of the ``camera: "synthetic"`` setting: :func:`camera_scene`
+    at 30 frames a second, with a little sensor noise and sway."""
+    from devices.camera import SyntheticCamera
+
+    return SyntheticCamera(camera_scene(), fps=30, noise=3, motion=3, name="demo camera")
+
+
 def portrait_jpeg(**knobs) -> bytes:
     """A portrait that passes every default photo rule unless a knob breaks one."""
     size = {k: knobs.pop(k) for k in ("min_kb", "max_kb") if k in knobs}

@@ -197,10 +197,9 @@ def cmd_diag(args: argparse.Namespace) -> int:
     backoffice = None if args.backoffice.lower() == "none" else args.backoffice
     camera = parse_camera_source(args.camera)
     if camera == "synthetic":               # the demo's camera setting: the test scene
-        from backoffice.testing import camera_scene
-        from devices.camera import SyntheticCamera
+        from backoffice.testing import synthetic_camera
 
-        camera = SyntheticCamera(camera_scene(), fps=30, name="synthetic")
+        camera = synthetic_camera()
     checks = device_checks(camera) + kiosk_checks(
         backoffice_url=backoffice, journal_path=journal, data_dir=data_dir,
         jurisdiction=args.jurisdiction, ca_bundle=args.ca_bundle,

@@ -49,14 +49,6 @@ class SwitchableHsm:
         return self._step(request)
 
 
-def synthetic_camera():
-    """The demo's camera: a citizen before a white wall, with a little noise and sway."""
-    from backoffice.testing import camera_scene
-    from devices.camera import SyntheticCamera
-
-    return SyntheticCamera(camera_scene(), fps=30, noise=3, motion=3, name="demo camera")
-
-
 class DemoKiosk:
     def __init__(self, jurisdiction: str = DEMO_JURISDICTION, *, connect_timeout: float = 2.0,
                  max_attempts: int = 2):
@@ -154,6 +146,8 @@ class DemoKiosk:
     def camera(self):
         """A new synthetic camera (each preview opens its own); the last one is ``last_camera``
         (the demo panel and the tests unplug it)."""
+        from backoffice.testing import synthetic_camera
+
         self.last_camera = synthetic_camera()
         return self.last_camera
 

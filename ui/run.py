@@ -159,7 +159,7 @@ def camera_factory(settings: KioskSettings) -> Callable[[], Any] | None:
     if source is None:
         return None
     if source == "synthetic":
-        from .demo_kiosk import synthetic_camera
+        from backoffice.testing import synthetic_camera
 
         return synthetic_camera
 
