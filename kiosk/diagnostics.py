@@ -38,6 +38,7 @@ from typing import Any, Callable, Iterable, Sequence
 from urllib.parse import urlsplit
 
 from . import __version__
+from .backoffice_types import time_or_none
 from .signing import MAX_CLOCK_SKEW_S
 
 OK = "ok"
@@ -209,12 +210,6 @@ def run_checks(checks: Iterable[Check]) -> list[CheckResult]:
 
 # --- the back office -----------------------------------------------------------------------
 
-def _parse_api_time(text: Any) -> dt.datetime | None:
-    from .backoffice_types import time_or_none
-
-    return time_or_none(text)
-
-
 _UNREACHABLE_REASONS = {
     "connect": "cannot connect",
     "connect_timeout": f"no connection within {BACKOFFICE_CONNECT_TIMEOUT_S:g} s",
@@ -268,7 +263,7 @@ def check_backoffice(url: str, *, ca_bundle: str | None = None,
     detail["status"] = health.get("status")
     policy = health.get("policy") or {}
     detail["policy"] = {"jurisdiction": policy.get("jurisdiction"), "version": policy.get("version")}
-    server_time = _parse_api_time(health.get("time"))
+    server_time = time_or_none(health.get("time"))
     if server_time is None:
         return warning(name, f"back office reachable ({latency_ms:.0f} ms) but its time "
                              f"{health.get('time')!r} cannot be read", **detail)

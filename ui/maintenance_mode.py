@@ -184,7 +184,6 @@ class MaintenanceMode(QObject):
         log.info("maintenance: entry gesture")
         ctl = self.ctl
         if ctl.session is not None:
-            ctl.session.ending = "maintenance"
             ctl._end_session(show_attract=False, ending="maintenance")
         try:
             svc.access.gesture_recognised()
