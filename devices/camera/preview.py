@@ -108,7 +108,6 @@ class LivePreview:
         self._stopping = threading.Event()
         self._grabber: FrameGrabber | None = None
         self._thread: threading.Thread | None = None
-        self.frames_guided = 0
 
     # --- what the screen reads ----------------------------------------------------------
     def snapshot(self) -> Snapshot | None:
@@ -182,7 +181,6 @@ class LivePreview:
                     raise
                 seq = frame.seq
                 guidance = self._guide(frame.image)
-                self.frames_guided += 1
                 fire = self._auto.feed(guidance)
                 manual = self._manual.is_set()
                 self._manual.clear()
