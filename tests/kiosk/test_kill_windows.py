@@ -252,12 +252,9 @@ def kill_at_window(tmp_path: Path, bo: BackOfficeProcess, mode: str, *,
             child.stdin.flush()
             label = lines.next("window")
         assert label and child.poll() is None, child.stderr.read()
-        child.send_signal(signal.SIGKILL)
-        child.wait(10)
     finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait(10)
+        child.kill()                       # SIGKILL: at the window (at once on a failure)
+        child.wait(10)
         for stream in (child.stdin, child.stdout, child.stderr):
             stream.close()
     assert child.returncode == -signal.SIGKILL
