@@ -553,7 +553,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../ui/main_window.py" line="218"/>
+        <location filename="../ui/main_window.py" line="227"/>
         <source>社会保障卡自助服务终端</source>
         <extracomment>en: Social Security Card Self-Service Kiosk</extracomment>
         <translation>Social Security Card Self-Service Kiosk</translation>
@@ -625,117 +625,117 @@
 <context>
     <name>MaintenanceScreen</name>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="115"/>
+        <location filename="../ui/screens/maintenance.py" line="119"/>
         <source>读卡测试结果</source>
         <extracomment>en: Card reader test report</extracomment>
         <translation>Card reader test report</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="145"/>
+        <location filename="../ui/screens/maintenance.py" line="149"/>
         <source>本机最近的运行记录</source>
         <extracomment>en: Recent events of this kiosk</extracomment>
         <translation>Recent events of this kiosk</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="208"/>
+        <location filename="../ui/screens/maintenance.py" line="212"/>
         <source>%1 帧/秒，检测到人脸：%2</source>
         <extracomment>en: %1 frames/s, faces found: %2</extracomment>
         <translation>%1 frames/s, faces found: %2</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="230"/>
+        <location filename="../ui/screens/maintenance.py" line="234"/>
         <source>（由社保系统统一设置）</source>
         <extracomment>en: (set by the back office)</extracomment>
         <translation>(set by the back office)</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="238"/>
+        <location filename="../ui/screens/maintenance.py" line="242"/>
         <source>更改%1</source>
         <extracomment>en: Change %1</extracomment>
         <translation>Change %1</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="250"/>
+        <location filename="../ui/screens/maintenance.py" line="254"/>
         <source>维护模式</source>
         <extracomment>en: Maintenance</extracomment>
         <translation>Maintenance</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="252"/>
+        <location filename="../ui/screens/maintenance.py" line="256"/>
         <source>维护人员：%1</source>
         <extracomment>en: Technician: %1</extracomment>
         <translation>Technician: %1</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="254"/>
-        <location filename="../ui/screens/maintenance.py" line="263"/>
+        <location filename="../ui/screens/maintenance.py" line="258"/>
+        <location filename="../ui/screens/maintenance.py" line="267"/>
         <source>设备诊断</source>
         <extracomment>en: Diagnostics</extracomment>
         <translation>Diagnostics</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="256"/>
-        <location filename="../ui/screens/maintenance.py" line="265"/>
+        <location filename="../ui/screens/maintenance.py" line="260"/>
+        <location filename="../ui/screens/maintenance.py" line="269"/>
         <source>参数设置</source>
         <extracomment>en: Settings</extracomment>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="258"/>
+        <location filename="../ui/screens/maintenance.py" line="262"/>
         <source>日志与导出</source>
         <extracomment>en: Logs and export</extracomment>
         <translation>Logs and export</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="260"/>
+        <location filename="../ui/screens/maintenance.py" line="264"/>
         <source>退出维护</source>
         <extracomment>en: Leave maintenance</extracomment>
         <translation>Leave maintenance</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="267"/>
+        <location filename="../ui/screens/maintenance.py" line="271"/>
         <source>日志与诊断包导出</source>
         <extracomment>en: Logs and the diagnostics bundle</extracomment>
         <translation>Logs and the diagnostics bundle</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="271"/>
+        <location filename="../ui/screens/maintenance.py" line="275"/>
         <source>重新检查</source>
         <extracomment>en: Check again</extracomment>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="273"/>
+        <location filename="../ui/screens/maintenance.py" line="277"/>
         <source>读卡测试</source>
         <extracomment>en: Card reader test</extracomment>
         <translation>Card reader test</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="275"/>
+        <location filename="../ui/screens/maintenance.py" line="279"/>
         <source>立即补发待发送业务</source>
         <extracomment>en: Send waiting requests now</extracomment>
         <translation>Send waiting requests now</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="277"/>
+        <location filename="../ui/screens/maintenance.py" line="281"/>
         <source>摄像头预览</source>
         <extracomment>en: Camera preview</extracomment>
         <translation>Camera preview</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="279"/>
+        <location filename="../ui/screens/maintenance.py" line="283"/>
         <source>语音测试</source>
         <extracomment>en: Speech test</extracomment>
         <translation>Speech test</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="281"/>
+        <location filename="../ui/screens/maintenance.py" line="285"/>
         <source>保存设置</source>
         <extracomment>en: Save the settings</extracomment>
         <translation>Save the settings</translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="283"/>
+        <location filename="../ui/screens/maintenance.py" line="287"/>
         <source>导出诊断包到U盘</source>
         <extracomment>en: Export the diagnostics bundle to the USB stick</extracomment>
         <translation>Export the diagnostics bundle to the USB stick</translation>
@@ -2795,181 +2795,217 @@
 <context>
     <name>outcomes</name>
     <message>
-        <location filename="../ui/outcomes.py" line="23"/>
+        <location filename="../ui/outcomes.py" line="24"/>
         <source>请取回您的社会保障卡。</source>
         <extracomment>en: Please take your social security card.</extracomment>
         <translation>Please take your social security card.</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="28"/>
+        <location filename="../ui/outcomes.py" line="29"/>
         <source>新密码设置成功</source>
         <extracomment>en: Your new PIN is set</extracomment>
         <translation>Your new PIN is set</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="30"/>
+        <location filename="../ui/outcomes.py" line="31"/>
         <source>密码已重置，新密码已生效，请牢记。</source>
         <extracomment>en: The PIN was reset and your new PIN is active now. Please remember it.</extracomment>
         <translation>The PIN was reset and your new PIN is active now. Please remember it.</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="36"/>
+        <location filename="../ui/outcomes.py" line="37"/>
         <source>密码解锁成功</source>
         <extracomment>en: Your PIN is unblocked</extracomment>
         <translation>Your PIN is unblocked</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="38"/>
+        <location filename="../ui/outcomes.py" line="39"/>
         <source>卡片密码已恢复使用，密码没有改变。</source>
         <extracomment>en: Your card&apos;s PIN works again; it has not changed.</extracomment>
         <translation>Your card&apos;s PIN works again; it has not changed.</translation>
     </message>
     <message>
+        <location filename="../ui/outcomes.py" line="49"/>
+        <source>新密码已生效</source>
+        <extracomment>en: Your new PIN is in force</extracomment>
+        <translation>Your new PIN is in force</translation>
+    </message>
+    <message>
+        <location filename="../ui/outcomes.py" line="57"/>
+        <source>密码已重置</source>
+        <extracomment>en: Your PIN was reset</extracomment>
+        <translation>Your PIN was reset</translation>
+    </message>
+    <message>
+        <location filename="../ui/outcomes.py" line="51"/>
+        <source>卡片上的密码修改已完成：新密码已生效，原密码已不能使用。</source>
+        <extracomment>en: The PIN change was completed on your card: the new PIN works now and the old one no longer does.</extracomment>
+        <translation>The PIN change was completed on your card: the new PIN works now and the old one no longer does.</translation>
+    </message>
+    <message>
         <location filename="../ui/outcomes.py" line="53"/>
+        <source>请牢记您的新密码。</source>
+        <extracomment>en: Please remember your new PIN.</extracomment>
+        <translation>Please remember your new PIN.</translation>
+    </message>
+    <message>
+        <location filename="../ui/outcomes.py" line="59"/>
+        <source>您卡片的密码现在是初始密码 123456。</source>
+        <extracomment>en: Your card&apos;s PIN is now the initial PIN 123456.</extracomment>
+        <translation>Your card&apos;s PIN is now the initial PIN 123456.</translation>
+    </message>
+    <message>
+        <location filename="../ui/outcomes.py" line="61"/>
+        <source>请在使用前到自助机“修改密码”设置新密码。</source>
+        <extracomment>en: Please change it at a kiosk (Change PIN) before you use the card.</extracomment>
+        <translation>Please change it at a kiosk (Change PIN) before you use the card.</translation>
+    </message>
+    <message>
+        <location filename="../ui/outcomes.py" line="77"/>
         <source>尾号 %1 的社会保障卡已%2，现在任何人都不能使用。</source>
         <extracomment>en: The card %1 is reported lost (%2) and cannot be used by anyone now.</extracomment>
         <translation>The card %1 is reported lost (%2) and cannot be used by anyone now.</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="57"/>
+        <location filename="../ui/outcomes.py" line="81"/>
         <source>挂失将于 %1 自动解除。</source>
         <extracomment>en: The loss report ends by itself on %1.</extracomment>
         <translation>The loss report ends by itself on %1.</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="60"/>
+        <location filename="../ui/outcomes.py" line="84"/>
         <source>卡内银行账户的挂失请联系合作银行办理。</source>
         <extracomment>en: The bank account of the card is reported separately, with the bank.</extracomment>
         <translation>The bank account of the card is reported separately, with the bank.</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="62"/>
+        <location filename="../ui/outcomes.py" line="86"/>
         <source>挂失成功</source>
         <extracomment>en: Your card is reported lost</extracomment>
         <translation>Your card is reported lost</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="64"/>
+        <location filename="../ui/outcomes.py" line="88"/>
         <source>如找回卡片，可以到自助机或柜台解除挂失。</source>
         <extracomment>en: If you find the card, you can cancel the report at a kiosk or a counter.</extracomment>
         <translation>If you find the card, you can cancel the report at a kiosk or a counter.</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="70"/>
+        <location filename="../ui/outcomes.py" line="94"/>
         <source>解除挂失成功</source>
         <extracomment>en: The loss report is cancelled</extracomment>
         <translation>The loss report is cancelled</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="72"/>
+        <location filename="../ui/outcomes.py" line="96"/>
         <source>您的社会保障卡现在可以正常使用了。</source>
         <extracomment>en: Your card can be used again from now on.</extracomment>
         <translation>Your card can be used again from now on.</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="79"/>
+        <location filename="../ui/outcomes.py" line="103"/>
         <source>信息修改成功</source>
         <extracomment>en: Your details are updated</extracomment>
         <translation>Your details are updated</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="81"/>
+        <location filename="../ui/outcomes.py" line="105"/>
         <source>已更新：%1。</source>
         <extracomment>en: Updated: %1.</extracomment>
         <translation>Updated: %1.</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="88"/>
+        <location filename="../ui/outcomes.py" line="112"/>
         <source>申请编号：%1</source>
         <extracomment>en: Application number: %1</extracomment>
         <translation>Application number: %1</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="92"/>
+        <location filename="../ui/outcomes.py" line="116"/>
         <source>预计 %1 前制作完成。</source>
         <extracomment>en: Expected to be ready by %1.</extracomment>
         <translation>Expected to be ready by %1.</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="97"/>
+        <location filename="../ui/outcomes.py" line="121"/>
         <source>新卡将邮寄给您。</source>
         <extracomment>en: The card will be sent by post.</extracomment>
         <translation>The card will be sent by post.</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="100"/>
+        <location filename="../ui/outcomes.py" line="124"/>
         <source>领取网点：%1</source>
         <extracomment>en: Collect it at: %1</extracomment>
         <translation>Collect it at: %1</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="102"/>
+        <location filename="../ui/outcomes.py" line="126"/>
         <source>换卡申请已提交</source>
         <extracomment>en: Your application is submitted</extracomment>
         <translation>Your application is submitted</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="104"/>
+        <location filename="../ui/outcomes.py" line="128"/>
         <source>可通过“查询卡状态和制卡进度”查看进度。新卡领取前请保留旧卡。</source>
         <extracomment>en: You can follow it under &quot;Card status and progress&quot;. Please keep your old card until the new one arrives.</extracomment>
         <translation>You can follow it under &quot;Card status and progress&quot;. Please keep your old card until the new one arrives.</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="113"/>
+        <location filename="../ui/outcomes.py" line="137"/>
         <source>您可以拨打 12333 查询办理结果。</source>
         <extracomment>en: You can check the result by calling 12333.</extracomment>
         <translation>You can check the result by calling 12333.</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="116"/>
+        <location filename="../ui/outcomes.py" line="140"/>
         <source>您可以到柜台查询办理结果。</source>
         <extracomment>en: You can check the result at a service counter.</extracomment>
         <translation>You can check the result at a service counter.</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="119"/>
+        <location filename="../ui/outcomes.py" line="143"/>
         <source>您可以稍后通过“查询卡状态和制卡进度”查看办理结果。</source>
         <extracomment>en: You can check the result later under &quot;Card status and progress&quot;.</extracomment>
         <translation>You can check the result later under &quot;Card status and progress&quot;.</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="121"/>
+        <location filename="../ui/outcomes.py" line="145"/>
         <source>申请已记录</source>
         <extracomment>en: Your request is recorded</extracomment>
         <translation>Your request is recorded</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="123"/>
+        <location filename="../ui/outcomes.py" line="147"/>
         <source>社保系统暂未确认，本机会自动重新提交。查询编号：%1</source>
         <extracomment>en: The social security system has not confirmed it yet; the kiosk will send it again by itself. Reference: %1</extracomment>
         <translation>The social security system has not confirmed it yet; the kiosk will send it again by itself. Reference: %1</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="130"/>
+        <location filename="../ui/outcomes.py" line="154"/>
         <source>身份核验未通过</source>
         <extracomment>en: We could not confirm who you are</extracomment>
         <translation>We could not confirm who you are</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="132"/>
+        <location filename="../ui/outcomes.py" line="156"/>
         <source>为保护您的安全，本次办理已结束，没有做任何改动。</source>
         <extracomment>en: For your safety the service was ended. Nothing was changed.</extracomment>
         <translation>For your safety the service was ended. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="134"/>
+        <location filename="../ui/outcomes.py" line="158"/>
         <source>请携带身份证到柜台办理。</source>
         <extracomment>en: Please bring your ID card to a service counter.</extracomment>
         <translation>Please bring your ID card to a service counter.</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="140"/>
+        <location filename="../ui/outcomes.py" line="164"/>
         <source>已呼叫工作人员</source>
         <extracomment>en: Staff are on their way</extracomment>
         <translation>Staff are on their way</translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="142"/>
+        <location filename="../ui/outcomes.py" line="166"/>
         <source>请在原地稍候，工作人员马上过来帮助您。</source>
         <extracomment>en: Please wait here, a member of staff will come to help you.</extracomment>
         <translation>Please wait here, a member of staff will come to help you.</translation>

@@ -120,6 +120,8 @@ class Session:
     jobs: set[int] = field(default_factory=set)          # its jobs in flight
     attempt: Any = None                     # the journal's kiosk_session attempt
     ending: str | None = None               # how it ended, for the journal
+    ran: Any = None                         # the last workflow it ran (a card effect's source)
+    card_effect: str | None = None          # what the card did for it (a PIN command answered)
 
     def close_on_worker(self) -> None:
         t, self.transport = self.transport, None
@@ -148,6 +150,8 @@ def warm_up_keyboard() -> None:
 class KioskController(QObject):
     # a workflow snapshot, re-emitted on the GUI thread
     _snapshot = Signal(object, object)     # (workflow, Snapshot)
+    # the card carried out a PIN command (kiosk/workflows/card_effect.py), on the GUI thread
+    _card_effect = Signal(object, object)  # (workflow, effect)
 
     def __init__(self, window: MainWindow, backend: ReaderBackend, watcher: CardWatcher,
                  hsm_step: HsmStep | None, settings: UiSettings | None = None,
@@ -186,6 +190,9 @@ class KioskController(QObject):
         self._window_wired = False
 
         self._snapshot.connect(self._on_snapshot, Qt.ConnectionType.QueuedConnection)
+        self._card_effect.connect(self._on_card_effect, Qt.ConnectionType.QueuedConnection)
+        #: the last session a pulled card ended before its result was shown
+        self._pulled: Session | None = None
 
         self._result_timer = QTimer(self)
         self._result_timer.setInterval(1000)
@@ -428,7 +435,7 @@ class KioskController(QObject):
 
     def _start_session(self, reader: str) -> None:
         s = Session(reader=reader)
-        self.session = s
+        self.session, self._pulled = s, None
         self._begin_journal(s)
         self._result_timer.stop()
         self.window.busy.show_reading()
@@ -507,10 +514,14 @@ class KioskController(QObject):
         self._result_timer.stop()
         self._stop_warning()
         self._clear_targets()
+        told = None
         if s is not None:
             self.worker.drop(s.jobs)
             s.jobs.clear()
             removed = s.reader is not None and not self._present.get(s.reader, False)
+            if removed and not s.finishing:
+                # pulled before a result was shown: the card may still answer (a late effect)
+                self._pulled, told = s, s.card_effect
             self._end_workflow(s, removed=removed)
             for p in s.submitted:     # PINs handed over that a stale job still holds
                 p.wipe()
@@ -521,8 +532,30 @@ class KioskController(QObject):
             if s.reader is not None and not self._shut:
                 self.worker.submit(s.close_on_worker, timeout_s=self.settings.command_timeout_s)
         self.window.wipe_inputs()
-        if show_attract:
+        if show_attract and told:
+            self._tell_card_effect(told)
+        elif show_attract:
             self._render_attract()
+
+    @Slot(object, object)
+    def _on_card_effect(self, wf: Any, effect: str) -> None:
+        """The card carried out a PIN command: remembered for the session; told at once when
+        the workflow had ended without its result (the command's deadline passed, 取消) or
+        the card was pulled before the workflow could show its result."""
+        s = self.session
+        if s is not None and s.ran is wf:
+            s.card_effect = effect
+            if wf.state in wf.COMMON_FINAL:   # it had ended (a deadline, 取消) before the answer
+                self._tell_card_effect(effect)
+        elif s is None and self._pulled is not None and self._pulled.ran is wf:
+            self._pulled = None
+            self._tell_card_effect(effect)
+
+    def _tell_card_effect(self, effect: str) -> None:
+        """The result screen for a card whose service ended without its own result after the
+        card carried out a PIN command: what the card holds now."""
+        log.info("the card's %s is told to the citizen", effect)
+        self.show_result(lambda: outcomes.card_changed(effect))
 
     def _end_workflow(self, s: Session, *, removed: bool) -> None:
         wf = s.workflow
@@ -618,6 +651,8 @@ class KioskController(QObject):
         self._journal_step(s, "idle_timeout")
         if s.reader is None:     # no card to take back: straight to the start
             self._end_session(show_attract=True, ending="idle_timeout")
+        elif s.card_effect:      # the card did something before the citizen left: say what
+            self._tell_card_effect(s.card_effect)
         else:
             self.show_result(messages.timed_out)
 
@@ -680,7 +715,7 @@ class KioskController(QObject):
         if self.session is not None or not self.services.full:
             return
         s = Session(reader=None)
-        self.session = s
+        self.session, self._pulled = s, None
         self._begin_journal(s)
         self._journal_step(s, "service", service=service)
         sv = self.services
@@ -729,7 +764,9 @@ class KioskController(QObject):
         raise errors.ServiceNotOffered(details={"service": service})
 
     def _run(self, s: Session, wf: Any) -> None:
-        s.workflow = wf
+        s.workflow = s.ran = wf
+        if hasattr(wf, "on_card_effect"):
+            wf.on_card_effect(lambda effect, wf=wf: self._card_effect.emit(wf, effect))
         s.unsubscribe = wf.subscribe(lambda snap, wf=wf: self._snapshot.emit(wf, snap))
         self._touch()
         self._render(wf, wf.snapshot())

@@ -8,6 +8,7 @@ request is recorded, not yet confirmed, and how to check.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Mapping
 
 from PySide6.QtCore import QCoreApplication
@@ -37,6 +38,29 @@ def pin_unblocked(_info: Mapping[str, Any]) -> Message:
                    #: en: Your card's PIN works again; it has not changed.
                    translate("outcomes", "卡片密码已恢复使用，密码没有改变。"),
                    _take_card(), kind="success", code="PIN_UNBLOCKED")
+
+
+def card_changed(effect: str) -> Message:
+    """The card carried out a PIN command, but the service could not show its own result (the
+    card was pulled right after, or the citizen left): what the card holds now
+    (``kiosk/workflows/card_effect.py``)."""
+    if effect == "pin_changed":
+        #: en: Your new PIN is in force
+        return Message(translate("outcomes", "新密码已生效"),
+                       #: en: The PIN change was completed on your card: the new PIN works now and the old one no longer does.
+                       translate("outcomes", "卡片上的密码修改已完成：新密码已生效，原密码已不能使用。"),
+                       #: en: Please remember your new PIN.
+                       translate("outcomes", "请牢记您的新密码。"),
+                       kind="success", code="PIN_CHANGED_ON_CARD")
+    if effect == "pin_reset":
+        #: en: Your PIN was reset
+        return Message(translate("outcomes", "密码已重置"),
+                       #: en: Your card's PIN is now the initial PIN 123456.
+                       translate("outcomes", "您卡片的密码现在是初始密码 123456。"),
+                       #: en: Please change it at a kiosk (Change PIN) before you use the card.
+                       translate("outcomes", "请在使用前到自助机“修改密码”设置新密码。"),
+                       kind="info", code="PIN_RESET_ON_CARD")
+    return replace(pin_unblocked({}), code="PIN_UNBLOCKED_ON_CARD")
 
 
 def _last_digits(masked: Any) -> str:

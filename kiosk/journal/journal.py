@@ -79,6 +79,37 @@ def error_code_for(exc: BaseException) -> str:
     return code if isinstance(code, str) and code else type(exc).__name__
 
 
+#: the step key that marks a card-side effect (``a.step("pin_reset", card_effect="pin_reset")``)
+CARD_EFFECT = "card_effect"
+#: the error code of an attempt that did not reach its end but whose card did something
+#: (the PIN reset, changed or unblocked): its outcome is ``ok``, the steps say what
+CARD_CHANGED = "CARD_CHANGED"
+
+
+def card_effect_of(steps) -> str | None:
+    """The last card-side effect among an attempt's steps (None: the card did nothing)."""
+    effects = [s[CARD_EFFECT] for s in steps if isinstance(s, Mapping) and s.get(CARD_EFFECT)]
+    return effects[-1] if effects else None
+
+
+def _interrupted_outcome(entries, steps) -> tuple[str, str | None, dict[str, Any]]:
+    """(outcome, error_code, what it rests on) of an attempt a killed process left open."""
+    if entries:
+        waiting = [e for e in entries if e.state == "pending"]
+        last = waiting[-1] if waiting else entries[-1]
+        basis = {"basis": "outbox", "reference": last.reference, "outbox_state": last.state}
+        if last.state == "pending":
+            return "pending", "OUTCOME_UNKNOWN", basis
+        if last.state == "gave_up":
+            return "pending", "OUTBOX_GAVE_UP", basis
+        outcome = last.outcome if last.outcome in OUTCOMES else "failed"
+        return outcome, (last.result_code if outcome != "ok" else None), basis
+    effect = card_effect_of(steps)
+    if effect:
+        return "ok", CARD_CHANGED, {"basis": "card", CARD_EFFECT: effect}
+    return "failed", "INTERRUPTED", {"basis": "none"}
+
+
 @dataclass(frozen=True)
 class AttemptRecord:
     """One row, as read back. Times are aware UTC datetimes."""
@@ -299,10 +330,17 @@ class Journal:
     def close_interrupted(self) -> int:
         """At start-up: close the attempts a previous process left open (killed, power cut).
 
-        Their outcome becomes ``pending`` (``OUTCOME_UNKNOWN``) if the outbox still
-        holds a request of theirs, else ``failed`` (``INTERRUPTED``); ``ended_at`` is
-        set to the time of their last recorded step (the last thing known to have
-        happened), so they no longer look like running attempts. Returns how many.
+        Each takes the last thing known to have happened (``docs/outbox.md``, kill windows):
+
+        - a request of theirs in the outbox: still ``pending`` there -> ``pending``
+          (``OUTCOME_UNKNOWN``; given up: ``OUTBOX_GAVE_UP``); settled -> its outcome
+          (``ok``; ``refused`` or ``failed`` with the back office's code);
+        - else a card-side effect journalled as a step (a step with ``card_effect``:
+          the PIN reset, changed, unblocked) -> ``ok`` with :data:`CARD_CHANGED`;
+        - else ``failed`` (``INTERRUPTED``).
+
+        A step ``closed_at_restart`` says which; ``ended_at`` is set to the time of their
+        last recorded step, so they no longer look like running attempts. Returns how many.
         """
         cutoff = to_text(self.opened_at)
         with write_tx(self.engine) as conn:
@@ -310,19 +348,25 @@ class Journal:
                                 .where(attempts.c.ended_at.is_(None),
                                        attempts.c.started_at < cutoff)).all()
             for row in rows:
-                waiting = conn.scalar(select(func.count()).select_from(outbox).where(
-                    outbox.c.attempt_id == row.id, outbox.c.state == "pending"))
-                outcome, code = (("pending", "OUTCOME_UNKNOWN") if waiting
-                                 else ("failed", "INTERRUPTED"))
                 try:
-                    last_ms = max((int(s.get("ms", 0)) for s in json.loads(row.steps or "[]")
-                                   if isinstance(s, dict)), default=0)
+                    steps = [s for s in json.loads(row.steps or "[]") if isinstance(s, dict)]
+                except ValueError:
+                    steps = []
+                entries = conn.execute(select(outbox.c.state, outbox.c.outcome,
+                                              outbox.c.result_code, outbox.c.reference)
+                                       .where(outbox.c.attempt_id == row.id)
+                                       .order_by(outbox.c.id)).all()
+                outcome, code, basis = _interrupted_outcome(entries, steps)
+                try:
+                    last_ms = max((int(s.get("ms", 0)) for s in steps), default=0)
                 except (ValueError, TypeError):
                     last_ms = 0
                 ended = from_text(row.started_at) + dt.timedelta(milliseconds=last_ms)
+                steps.append(self._guard.check({"step": "closed_at_restart", **basis},
+                                               "closed_at_restart step"))
                 conn.execute(update(attempts).where(attempts.c.id == row.id).values(
                     outcome=outcome, error_code=code, ended_at=to_text(ended),
-                    duration_ms=last_ms))
+                    duration_ms=last_ms, steps=json.dumps(steps, ensure_ascii=False)))
         return len(rows)
 
     def prune(self, before: dt.datetime) -> int:

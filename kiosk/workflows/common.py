@@ -59,6 +59,7 @@ from kiosk.errors import (ChallengeFailed, ContractError, IdentityNotVerified, K
 from kiosk.pin import Pin
 
 from .base import ANY, InvalidTransition, Workflow
+from .card_effect import CardEffects, journal_outcome
 
 log = logging.getLogger(__name__)
 
@@ -281,8 +282,10 @@ class ServiceWorkflow(Workflow):
             outcome = outcome_for(error) if isinstance(error, BaseException) else "failed"
         else:
             outcome = "ok"
+        outcome, code = journal_outcome(outcome, code if outcome != "ok" else None,
+                                        getattr(self, "card_effect", None))
         try:
-            attempt.outcome(outcome, code if outcome != "ok" else None)
+            attempt.outcome(outcome, code)
             self.journal.end(attempt)
         except Exception:
             log.exception("%s: could not journal the end", self.NAME)
@@ -675,7 +678,7 @@ class IdentityStep:
 
 # --- PIN reset and unblock: the card's holder without the PIN, then the HSM -------------------
 
-class HolderPinService(IdentityStep, ServiceWorkflow):
+class HolderPinService(CardEffects, IdentityStep, ServiceWorkflow):
     """The holder of the card in the reader shows who they are by SMS or face
     (:func:`holder_identity_rows`), then the back office's HSM authorises a PIN
     command on the card (:meth:`_authorize_pin`).
@@ -694,6 +697,7 @@ class HolderPinService(IdentityStep, ServiceWorkflow):
         super().__init__(client, pack, card_no=card_info.card.card_no, ssn=ssn, **kw)
         self.card = card
         self.card_info = card_info
+        self._start_card_effects()
         self._with_card_holder(ssn, name)
         self.info = {"methods": IDENTITY_METHODS,
                      "requires": tuple(pack.value(self.REQUIRES))}

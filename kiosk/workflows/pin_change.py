@@ -15,6 +15,8 @@ from kiosk.errors import KioskError, PinBlocked, WeakPin, WrongPin
 from kiosk.pin import Pin, check_new_pin, initial_pin
 
 from .base import Workflow
+from .card_effect import PIN_CHANGED as CARD_PIN_CHANGED
+from .card_effect import CardEffects, journal_outcome
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +33,7 @@ class PinCard(Protocol):
     def change_pin(self, old: Pin, new: Pin, confirmation: Pin | None = None) -> None: ...
 
 
-class PinChange(Workflow):
+class PinChange(CardEffects, Workflow):
     NAME = "pin_change"
     INITIAL = ENTER_CURRENT_PIN
     TRANSITIONS = {
@@ -47,9 +49,10 @@ class PinChange(Workflow):
     }
     FINAL = frozenset({PIN_CHANGED, PIN_BLOCKED})
 
-    #: steps written to the journal (never a PIN: the guard checks every write)
+    #: steps written to the journal (never a PIN: the guard checks every write); ``changed``
+    #: is journalled as the card's effect, right after the card acknowledges the CHANGE
     JOURNALLED = frozenset({"pin_verified", "pin_wrong", "pin_blocked", "new_pin_refused",
-                            "mismatch", "changed"})
+                            "mismatch"})
 
     def __init__(self, card: PinCard, *, after_reset: bool = False, journal: Any = None,
                  card_no: str | None = None, ssn: str | None = None):
@@ -60,6 +63,7 @@ class PinChange(Workflow):
         self.after_reset = after_reset
         self.journal = journal
         self._attempt = journal.begin("pin_change", card_no=card_no, ssn=ssn) if journal else None
+        self._start_card_effects()
         self._current: Pin | None = None
         self._new: Pin | None = None
         if after_reset:
@@ -129,6 +133,8 @@ class PinChange(Workflow):
             return
         finally:
             confirmation.wipe()
+        # the new PIN is in force on the card: on record before anything else happens
+        self._card_did(CARD_PIN_CHANGED, "changed")
         self._fire_unless_finished("changed")
 
     def _fire_unless_finished(self, event: str, **info) -> None:
@@ -182,7 +188,7 @@ class PinChange(Workflow):
         else:
             outcome, code = "failed", None
         try:
-            attempt.outcome(outcome, code)
+            attempt.outcome(*journal_outcome(outcome, code, self.card_effect))
             self.journal.end(attempt)
         except Exception:  # noqa: BLE001
             log.exception("pin_change: could not journal the end")

@@ -26,6 +26,7 @@ from typing import Any
 from kiosk.errors import CardProtocolError, KioskError
 from kiosk.pin import Pin
 
+from .card_effect import PIN_RESET
 from .common import IDENTITY_REFUSED, HolderPinService, holder_identity_rows
 from .pin_change import PinChange
 
@@ -67,11 +68,13 @@ class PinReset(HolderPinService):
         except KioskError as e:
             self._end_with(e)
             return
-        self._step("pin_reset")
+        self._card_did(PIN_RESET, "pin_reset")     # the card holds 123456 now
         with self._lock:
             if self.finished:
                 return
             self._change = PinChange(self.card, after_reset=True)
+            # its CHANGE is this attempt's effect, journalled as soon as the card answers
+            self._change.on_card_effect(lambda effect: self._card_did(effect, "new_pin_set"))
             self._subs.append(self._change)
             self.fire("pin_reset")
 
@@ -106,7 +109,6 @@ class PinReset(HolderPinService):
             return
         change.confirm_new_pin(confirmation)
         if change.state == "PinChanged":
-            self._step("new_pin_set")
             self._go("changed")
         elif change.state == "EnterNewPin":
             self._go("mismatch", **change.info)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from kiosk.errors import KioskError
 from kiosk.pin import Pin
 
+from .card_effect import PIN_UNBLOCKED as CARD_PIN_UNBLOCKED
 from .common import IDENTITY_REFUSED, PIN_BLOCKED, HolderPinService, holder_identity_rows
 
 UNBLOCKING_PIN = "UnblockingPin"
@@ -48,7 +49,7 @@ class PinUnblock(HolderPinService):
         except KioskError as e:
             self._end_with(e)
             return
-        self._step("pin_unblocked")
+        self._card_did(CARD_PIN_UNBLOCKED, "pin_unblocked")   # the tries are back
         self._go("pin_unblocked", max_tries=self.pack.value("pin_max_tries"))
 
     def enter_pin(self, pin: Pin) -> None:

@@ -161,7 +161,12 @@ def test_card_pulled_before_the_new_pin_is_confirmed(kiosk):
     wf.confirm_new_pin(confirmation)
     assert wf.state == "CardRemoved" and isinstance(wf.info["error"], CardRemoved)
     assert len(new) == len(confirmation) == 0
-    assert kiosk.attempts("pin_reset")[0].outcome == "card_removed"
+    # the card was reset (it holds the initial PIN): the journal says the card changed
+    [row] = kiosk.attempts("pin_reset")
+    assert (row.outcome, row.error_code) == ("ok", "CARD_CHANGED")
+    assert [s["step"] for s in row.steps if s.get("card_effect")] == ["pin_reset"]
+    again, _ = kiosk.insert(kiosk.softcard)
+    again.verify_pin(Pin("123456"))
 
 
 def test_cancel_while_the_card_resets_ends_the_session(kiosk):

@@ -207,6 +207,12 @@ CARD_STEPS = [(name, step.name) for name, flow in FLOWS.items() if flow.card is 
               for step in flow.steps]
 
 
+#: steps after the card carried out a PIN command (RESET, UNBLOCK): the citizen who pulls
+#: the card is told what it holds now, and the journal says the card changed
+AFTER_CARD_EFFECT = {("pin_reset", "new"): "密码已重置", ("pin_reset", "confirm"): "密码已重置",
+                     ("pin_unblock", "remembered"): "密码解锁成功"}
+
+
 @pytest.mark.parametrize("service,step", CARD_STEPS, ids=_ids(CARD_STEPS))
 def test_card_pulled(kiosk, service, step):
     c = Citizen(kiosk)
@@ -214,6 +220,17 @@ def test_card_pulled(kiosk, service, step):
     walk(c, flow, step)
     _type_something(c)
     kiosk.remove()
+    told = AFTER_CARD_EFFECT.get((service, step))
+    if told:
+        c.wait("result")
+        assert told in kiosk.all_texts()
+        assert kiosk.controller.session is None
+        _nothing_typed_left(c)
+        row = _wait_outcome(c, flow.service, {"ok"})
+        assert row.error_code == "CARD_CHANGED"
+        _wait_outcome(c, "kiosk_session", {"card_removed"})
+        assert all(len(p) == 0 for p in kiosk.submitted), "a PIN handed over was not wiped"
+        return
     c.wait("attract")
     assert kiosk.controller.session is None
     _nothing_typed_left(c)
@@ -225,6 +242,75 @@ def test_card_pulled(kiosk, service, step):
         _wait_outcome(c, flow.service, {"card_removed"})
         _wait_outcome(c, "kiosk_session", {"card_removed"})
     assert all(len(p) == 0 for p in kiosk.submitted), "a PIN handed over was not wiped"
+
+
+@pytest.mark.parametrize("service", ["pin_change", "pin_reset"])
+def test_card_pulled_right_after_the_card_acknowledged_the_change(kiosk, monkeypatch, service):
+    """The card answers the CHANGE, and the citizen pulls it before the kiosk goes on: the new
+    PIN is in force, the citizen is told so, the journal says the card changed."""
+    import time
+
+    from devices.card.emulator import EmulatedReaders
+    from devices.card.ssc import SscCard, read_card_info
+    from devices.card.transport import CardChannel
+    from kiosk.pin import Pin
+
+    controller = kiosk.controller
+    change = SscCard.change_pin
+
+    def change_then_pulled(card, *args, **kwargs):       # on the kiosk's card thread
+        change(card, *args, **kwargs)                    # 9000: the new PIN is on the card
+        kiosk.remove()
+        deadline = time.monotonic() + 5                  # the kiosk handles the pull first
+        while controller.session is not None and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    monkeypatch.setattr(SscCard, "change_pin", change_then_pulled)
+    c = Citizen(kiosk)
+    walk(c, FLOWS[service], "confirm").go_on(c)
+    # (a reset's card was told first that it holds the initial PIN, then what it holds now)
+    r = c.wait("result", lambda: c.window.result.heading.text() == "新密码已生效")
+    assert "新密码已生效，原密码已不能使用" in r.text.text()
+    assert controller.session is None
+    row = _wait_outcome(c, service, {"ok"})
+    assert row.error_code == "CARD_CHANGED"
+    assert [(s["step"], s.get("after_end")) for s in row.steps if s.get("card_effect")][-1] == \
+        ("changed" if service == "pin_change" else "new_pin_set", True)
+    _wait_outcome(c, "kiosk_session", {"card_removed"})
+    _nothing_typed_left(c)
+    # the card holds the new PIN
+    readers = EmulatedReaders()
+    reader = readers.readers()[0]
+    readers.insert(reader, kiosk.card)
+    card, _ = read_card_info(CardChannel(readers.connect(reader), trace=None), None)
+    card.verify_pin(Pin(NEW_PIN))
+
+
+def test_the_card_answers_the_change_after_the_kiosk_gave_up_waiting(kiosk, settings):
+    """A slow card: the kiosk's deadline for the CHANGE passes (an error on screen), then the
+    card carries it out. The citizen is told the new PIN is in force, not left with the error."""
+    from devices.card.emulator import EmulatedReaders
+    from devices.card.ssc import read_card_info
+    from devices.card.transport import CardChannel
+    from kiosk.pin import Pin
+
+    c = Citizen(kiosk)
+    step = walk(c, FLOWS["pin_change"], "confirm")
+    settings.command_timeout_s = 0.3           # the kiosk's deadline for a card step
+    kiosk.card.faults.delay_s = 0.6            # each answer of the card comes later than that
+    step.go_on(c)
+    c.wait("result", lambda: c.window.result.heading.text() == "新密码已生效", timeout=SLOW_MS)
+    row = _wait_outcome(c, "pin_change", {"ok"})
+    assert row.error_code == "CARD_CHANGED"
+    assert [s["step"] for s in row.steps if s.get("after_end")] == ["changed"]
+    kiosk.card.faults.clear()
+    kiosk.remove()
+    c.wait("attract")
+    readers = EmulatedReaders()
+    reader = readers.readers()[0]
+    readers.insert(reader, kiosk.card)
+    card, _ = read_card_info(CardChannel(readers.connect(reader), trace=None), None)
+    card.verify_pin(Pin(NEW_PIN))
 
 
 # --- (b) the back office gone before the next call ----------------------------------------------
@@ -340,7 +426,16 @@ def test_idle(kiosk, settings, service, step):
         kiosk.qtbot.waitUntil(warning.isVisible, timeout=3000)     # idle again
     # no answer: the session ends
     wf = session.workflow
-    if flow.card is not None:
+    told = AFTER_CARD_EFFECT.get((service, step))
+    if told:
+        # the card was reset or unblocked: the citizen is told that, not "nothing changed"
+        r = c.wait("result", timeout=3000)
+        assert r.heading.text() == told and "没有做任何改动" not in r.text.text()
+        assert _wait_outcome(c, flow.service, {"ok"}).error_code == "CARD_CHANGED"
+        kiosk.remove()
+        c.wait("attract")
+        _nothing_typed_left(c)
+    elif flow.card is not None:
         r = c.wait("result", timeout=3000)
         assert r.heading.text() == TIMED_OUT
         assert "没有做任何改动" in r.text.text()
