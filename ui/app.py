@@ -138,10 +138,12 @@ def show_kiosk(window: MainWindow, *, windowed: bool = False) -> None:
         from PySide6.QtCore import Qt
 
         window.setWindowFlag(Qt.WindowType.FramelessWindowHint, False)
-        screen = window.screen().availableGeometry() if window.screen() else None
+        screen = window.screen() or QApplication.primaryScreen()
+        window.keep_within(screen, available=True)
         w, h = DESIGN_SIZE
         if screen is not None:
-            w, h = min(w, screen.width()), min(h, screen.height())
+            area = screen.availableGeometry()
+            w, h = min(w, area.width()), min(h, area.height())
         window.resize(w, h)
         window.showNormal()
     else:
@@ -154,6 +156,7 @@ def show_kiosk(window: MainWindow, *, windowed: bool = False) -> None:
         # Set the geometry too: without a window manager (a kiosk's bare X server,
         # Xvfb) "full screen" alone leaves the window at its own size.
         screen = window.screen() or QApplication.primaryScreen()
+        window.keep_within(screen)
         if screen is not None:
             window.setGeometry(screen.geometry())
         window.showFullScreen()
