@@ -148,6 +148,8 @@ def warm_up_keyboard() -> None:
 class KioskController(QObject):
     # a workflow snapshot, re-emitted on the GUI thread
     _snapshot = Signal(object, object)     # (workflow, Snapshot)
+    # a citizen's session ended (the composition root restores the kiosk's defaults)
+    sessionEnded = Signal()
 
     def __init__(self, window: MainWindow, backend: ReaderBackend, watcher: CardWatcher,
                  hsm_step: HsmStep | None, settings: UiSettings | None = None,
@@ -523,6 +525,8 @@ class KioskController(QObject):
         self.window.wipe_inputs()
         if show_attract:
             self._render_attract()
+        if s is not None and not self._shut:
+            self.sessionEnded.emit()
 
     def _end_workflow(self, s: Session, *, removed: bool) -> None:
         wf = s.workflow
