@@ -352,6 +352,11 @@ class KioskController(QObject):
         log.info("card event %s on %r", ev.kind, ev.reader)
         if ev.kind == "inserted":
             self._present[ev.reader] = True
+            s = self.session
+            if s is not None and s.finishing and s.reader != ev.reader \
+                    and not self.maintenance.active:
+                # the next citizen's card during the result countdown: that result is over
+                self._end_session(show_attract=False)
             if self.session is None and not self.maintenance.active:
                 self._start_session(ev.reader)
         elif ev.kind in ("removed", "reader_removed"):
