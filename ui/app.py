@@ -9,8 +9,9 @@ embedded reference back office.
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from devices.card.events import CardWatcher
@@ -59,7 +60,7 @@ def build_app(backend: ReaderBackend, watcher: CardWatcher, hsm_step: HsmStep | 
                                  parent=window)
     controller.speaker = speaker
     window.controller = controller
-    window.app_filters = install_app_filters(app, controller.user_activity)
+    window.app_filters = install_app_filters(app, lambda: on_activity(window))
     controller.maintenance.install_gesture(app)       # the technician's way in
     window.closing.connect(lambda: teardown(window))
     window.languageRequested.connect(lambda: switch_language(window))
@@ -70,9 +71,87 @@ def build_app(backend: ReaderBackend, watcher: CardWatcher, hsm_step: HsmStep | 
     if speaker is not None:
         speaker.set_volume(settings.speech_volume)
         switch_speech(window, settings.speech_on)
+    # what every citizen starts with: the kiosk's settings, not what the last citizen chose
+    window.defaults = KioskDefaults(i18n.current_language(), themes.current(), window.speech_on)
+    window.fresh_start = FreshStart(window)
+    for switched in (window.languageRequested, window.largeFontRequested,
+                     window.highContrastRequested, window.speechRequested):
+        switched.connect(window.fresh_start.touched)     # after the switch itself
     if start:
         controller.start()
     return window
+
+
+@dataclass(frozen=True)
+class KioskDefaults:
+    """The language, text size, contrast and speech the kiosk starts in (from its settings)."""
+
+    language: str
+    theme: themes.Theme
+    speech_on: bool
+
+
+def at_defaults(window: MainWindow) -> bool:
+    from . import i18n
+
+    d: KioskDefaults = window.defaults
+    t = themes.current()
+    return (i18n.current_language() == d.language and t.large == d.theme.large
+            and t.high_contrast == d.theme.high_contrast
+            and (window.speech_on == d.speech_on or window.controller.speaker is None))
+
+
+def on_activity(window: MainWindow) -> None:
+    """A touch or a key anywhere (the application's filter)."""
+    window.controller.user_activity()
+    window.fresh_start.touched()
+
+
+class FreshStart(QObject):
+    """Every citizen starts in the kiosk's defaults: they come back when a session ends
+    (finished, timed out, the card pulled), and when someone switched them on the start
+    screen and went away without a session (the session's idle time without a touch)."""
+
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self.window = window
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.timeout.connect(self._on_idle)
+        window.controller.sessionEnded.connect(self._on_session_ended)
+
+    def touched(self) -> None:
+        """Someone is at the start screen: the defaults wait for them to go."""
+        c = self.window.controller
+        if c.session is None and not at_defaults(self.window):
+            self._idle.start(c.settings.idle_seconds * 1000)
+        else:
+            self._idle.stop()
+
+    def stop(self) -> None:
+        self._idle.stop()
+
+    def _on_session_ended(self) -> None:
+        self._idle.stop()
+        restore_defaults(self.window)
+
+    def _on_idle(self) -> None:
+        c = self.window.controller
+        if c.session is None and not c.maintenance.active:
+            restore_defaults(self.window)
+
+
+def restore_defaults(window: MainWindow) -> None:
+    """Back to the kiosk's defaults, whatever the citizen switched
+    (English, 长辈版, high contrast, speech); nothing is done for what is unchanged."""
+    from . import i18n
+
+    d: KioskDefaults = window.defaults
+    if i18n.current_language() != d.language:
+        switch_language(window, d.language)
+    switch_theme(window, large=d.theme.large, high_contrast=d.theme.high_contrast)
+    if window.speech_on != d.speech_on and window.controller.speaker is not None:
+        switch_speech(window, d.speech_on)
 
 
 def switch_language(window: MainWindow, language: str | None = None) -> None:
@@ -121,6 +200,9 @@ def teardown(window: MainWindow) -> None:
         window.cursor_hidden = False
     controller: KioskController | None = getattr(window, "controller", None)
     app = QApplication.instance()
+    fresh: FreshStart | None = getattr(window, "fresh_start", None)
+    if fresh is not None:
+        fresh.stop()
     if controller is not None:
         controller.shutdown()
         if app is not None:
@@ -138,10 +220,12 @@ def show_kiosk(window: MainWindow, *, windowed: bool = False) -> None:
         from PySide6.QtCore import Qt
 
         window.setWindowFlag(Qt.WindowType.FramelessWindowHint, False)
-        screen = window.screen().availableGeometry() if window.screen() else None
+        screen = window.screen() or QApplication.primaryScreen()
+        window.keep_within(screen, available=True)
         w, h = DESIGN_SIZE
         if screen is not None:
-            w, h = min(w, screen.width()), min(h, screen.height())
+            area = screen.availableGeometry()
+            w, h = min(w, area.width()), min(h, area.height())
         window.resize(w, h)
         window.showNormal()
     else:
@@ -154,6 +238,7 @@ def show_kiosk(window: MainWindow, *, windowed: bool = False) -> None:
         # Set the geometry too: without a window manager (a kiosk's bare X server,
         # Xvfb) "full screen" alone leaves the window at its own size.
         screen = window.screen() or QApplication.primaryScreen()
+        window.keep_within(screen)
         if screen is not None:
             window.setGeometry(screen.geometry())
         window.showFullScreen()

@@ -152,6 +152,8 @@ class KioskController(QObject):
     _snapshot = Signal(object, object)     # (workflow, Snapshot)
     # the card carried out a PIN command (kiosk/workflows/card_effect.py), on the GUI thread
     _card_effect = Signal(object, object)  # (workflow, effect)
+    # a citizen's session ended (the composition root restores the kiosk's defaults)
+    sessionEnded = Signal()
 
     def __init__(self, window: MainWindow, backend: ReaderBackend, watcher: CardWatcher,
                  hsm_step: HsmStep | None, settings: UiSettings | None = None,
@@ -357,6 +359,11 @@ class KioskController(QObject):
         log.info("card event %s on %r", ev.kind, ev.reader)
         if ev.kind == "inserted":
             self._present[ev.reader] = True
+            s = self.session
+            if s is not None and s.finishing and s.reader != ev.reader \
+                    and not self.maintenance.active:
+                # the next citizen's card during the result countdown: that result is over
+                self._end_session(show_attract=False)
             if self.session is None and not self.maintenance.active:
                 self._start_session(ev.reader)
         elif ev.kind in ("removed", "reader_removed"):
@@ -536,6 +543,8 @@ class KioskController(QObject):
             self._tell_card_effect(told)
         elif show_attract:
             self._render_attract()
+        if s is not None and not self._shut:
+            self.sessionEnded.emit()
 
     @Slot(object, object)
     def _on_card_effect(self, wf: Any, effect: str) -> None:

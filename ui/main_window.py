@@ -3,12 +3,23 @@
 A view: it builds the screens and switches between them when the controller
 says so. No context menu anywhere (an application-wide filter eats them, long
 presses included), no focus rectangles, designed for 1920 × 1080 touch.
+
+The window keeps the size it was given (the screen's, see ``ui.app.show_kiosk``):
+what a screen asks for never makes it grow. Qt would otherwise raise a window's
+minimum size to the largest minimum of the stacked screens (the hidden ones
+included) and resize the window past the screen, where it stayed for every later
+citizen (the header's 呼叫工作人员 cut off, the main button off the screen). A
+screen that asks for more than the window has is logged (``ui/inventory.py``
+reports what it clips); each screen is laid out to fit 1920 × 1080 in every mode.
 """
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QScreen
+from PySide6.QtWidgets import QApplication, QLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from .screens.attract import AttractScreen
 from .screens.base import Screen
@@ -18,6 +29,8 @@ from .screens.result import ResultScreen
 from .widgets.overlay import IdleWarning, Notice
 
 DESIGN_SIZE = (1920, 1080)
+
+log = logging.getLogger(__name__)
 
 
 def _screen(module: str, cls: str):
@@ -79,7 +92,10 @@ class MainWindow(QWidget):
         self.stack = QStackedWidget(self)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
+        # the screens' minimum sizes never set the window's (it would grow past the screen)
+        box.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         box.addWidget(self.stack)
+        self._bounds: QScreen | None = None
         self._build()
         self.retranslate()
 
@@ -190,9 +206,37 @@ class MainWindow(QWidget):
         """The screens built so far, in :data:`ORDER`."""
         return [self._built[n] for n in self.ORDER if n in self._built]
 
+    def keep_within(self, screen: QScreen | None, available: bool = False) -> None:
+        """Never larger than ``screen`` (its available area with ``available``), also after
+        the screen changes its resolution."""
+        if self._bounds is not None:
+            self._bounds.geometryChanged.disconnect(self._fit_bounds)
+        self._bounds, self._bounds_available = screen, available
+        if screen is not None:
+            screen.geometryChanged.connect(self._fit_bounds)
+            self._fit_bounds()
+
+    def _fit_bounds(self) -> None:
+        s = self._bounds
+        if s is None:
+            return
+        g = s.availableGeometry() if self._bounds_available else s.geometry()
+        self.setMaximumSize(g.size())
+
+    def _check_fits(self, screen: Screen) -> None:
+        """Log a screen that needs more room than the window has (it is clipped, the window
+        stays)."""
+        need, have = screen.minimumSizeHint(), self.stack.size()
+        if need.width() > have.width() or need.height() > have.height():
+            log.warning("screen %s needs %d × %d, the window has %d × %d",
+                        type(screen).__name__, need.width(), need.height(), have.width(),
+                        have.height())
+
     def show_screen(self, screen: Screen) -> None:
         changed = self.stack.currentWidget() is not screen
         self.stack.setCurrentWidget(screen)
+        if self.isVisible():
+            self._check_fits(screen)
         if changed or screen is self.result or type(screen).__name__ in (
                 "PinScreen", "CodeScreen", "ChoiceScreen", "ConfirmScreen"):
             self.screenShown.emit(screen)

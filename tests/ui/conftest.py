@@ -9,8 +9,12 @@ thread, application filters).
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"   # before any QApplication exists
+# before any QApplication exists; the offscreen screen is the kiosk's 1920 × 1080 (Qt's own
+# default, 800 × 800, is smaller than the window the tests show)
+os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=" + str(
+    Path(__file__).with_name("offscreen_1920x1080.json"))
 
 import pytest  # noqa: E402
 

@@ -57,27 +57,33 @@ def citizen(kiosk, request):
     c.language, c.large = language, large
     app = QApplication.instance()
     try:
-        if language == "en":
-            kiosk.click(kiosk.window.attract.header.language_button)
-            kiosk.qtbot.waitUntil(lambda: i18n.current_language() == "en", timeout=WAIT_MS)
-            kiosk.qtbot.waitUntil(
-                lambda: kiosk.window.attract.title.text() == "Please insert your social security card",
-                timeout=WAIT_MS)
-        if large:
-            kiosk.click(kiosk.window.attract.header.large_button)
-            kiosk.qtbot.waitUntil(lambda: themes.current().large, timeout=WAIT_MS)
-            # the screens were built again: the new attract screen is the one shown
-            c.wait("attract")
-            assert kiosk.window.attract.header.large_button.text().startswith("✓")
-        # the driver's list of handed-over PINs follows the (maybe rebuilt) PIN screen
-        if large:
-            kiosk.window.pin.keypad.submitted.connect(kiosk.submitted.append)
+        choose_mode(c)
         c.reset_counts()
         yield c
     finally:
         i18n.translations().uninstall()
         themes.apply(app, themes.NORMAL)
         QApplication.processEvents()
+
+
+def choose_mode(c: Citizen) -> None:
+    """On the start screen, the citizen switches to their language and text size (every
+    citizen starts in the kiosk's defaults: Chinese, normal text)."""
+    kiosk = c.k
+    if c.language == "en":
+        kiosk.click(kiosk.window.attract.header.language_button)
+        kiosk.qtbot.waitUntil(lambda: i18n.current_language() == "en", timeout=WAIT_MS)
+        kiosk.qtbot.waitUntil(
+            lambda: kiosk.window.attract.title.text() == "Please insert your social security card",
+            timeout=WAIT_MS)
+    if c.large:
+        kiosk.click(kiosk.window.attract.header.large_button)
+        kiosk.qtbot.waitUntil(lambda: themes.current().large, timeout=WAIT_MS)
+        # the screens were built again: the new attract screen is the one shown
+        c.wait("attract")
+        assert kiosk.window.attract.header.large_button.text().startswith("✓")
+        # the driver's list of handed-over PINs follows the rebuilt PIN screen
+        kiosk.window.pin.keypad.submitted.connect(kiosk.submitted.append)
 
 
 def tr(c: Citizen, zh: str, en: str) -> str:
@@ -416,6 +422,7 @@ def test_renewal_then_its_progress(citizen):
     # the card-status query now shows the application in its timeline
     c.k.remove()
     c.wait("attract")
+    choose_mode(c)                                   # back in the defaults: switched again
     insert_home(c)
     c.tap(c.window.home.service_buttons["card_status"])
     c.wait_pin("verify")

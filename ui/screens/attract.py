@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QWidget
 
 from .. import theme
 from ..messages import MessageSource
@@ -12,16 +12,34 @@ from .base import Screen, button, label, set_text
 
 
 class CardGraphic(QWidget):
-    """A card going into a slot, drawn (no image files to ship or scale)."""
+    """A card going into a slot, drawn (no image files to ship or scale).
+
+    Drawn at the theme's size where there is room; smaller, down to half, where the
+    screen's text needs the height (长辈版 in English with a message under it)."""
+
+    SIZE = QSize(420, 330)          # the drawing's own coordinates
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setFixedSize(QSize(420, 330))
+        t = theme.current()
+        self._hint = QSize(t.graphic_w, t.graphic_h)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return self._hint
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return self._hint / 2
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
         t = theme.current()
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        # the drawing's own 420 × 330, scaled to the widget and centred in it
+        scale = min(self.width() / self.SIZE.width(), self.height() / self.SIZE.height())
+        p.translate((self.width() - self.SIZE.width() * scale) / 2,
+                    (self.height() - self.SIZE.height() * scale) / 2)
+        p.scale(scale, scale)
         # the card, upright, chip on top
         card = QRectF(80, 10, 260, 170)
         p.setPen(QPen(QColor(t.border), 3))
@@ -89,7 +107,13 @@ class AttractScreen(Screen):
         self.content.addSpacing(24)
         self.content.addWidget(self.graphic, 0, center)
         self.content.addStretch(1)
-        self.content.addWidget(self.status, 0, center)
+        # centred by stretches, not by alignment: a layout asks an aligned label for its height
+        # at the layout's whole width (one line), and its second line was cut off
+        status_row = QHBoxLayout()
+        status_row.addStretch(1)
+        status_row.addWidget(self.status)
+        status_row.addStretch(1)
+        self.content.addLayout(status_row)
         self.content.addStretch(1)
         self.content.addLayout(no_card)
         self.content.addStretch(1)

@@ -101,6 +101,18 @@ def button(parent: QWidget | None = None, *, role: str = "", name: str = "") -> 
     return btn
 
 
+def set_shown(shown: dict[QWidget, bool]) -> None:
+    """Show and hide widgets that take turns in one layout: the hidden ones first. Showing a
+    widget lays its window out at once, so one shown before the other is hidden would ask,
+    for a moment, for the room of both."""
+    for w, on in shown.items():
+        if not on:
+            w.setVisible(False)
+    for w, on in shown.items():
+        if on:
+            w.setVisible(True)
+
+
 def set_text(btn: QPushButton, text: str, accessible: str | None = None) -> None:
     btn.setText(text)
     btn.setAccessibleName(accessible or text)

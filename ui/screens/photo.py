@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from .. import texts
 from ..widgets.live_view import LiveView
-from .base import Screen, Text, button, label, set_text, text_of
+from .base import Screen, Text, button, label, set_shown, set_text, text_of
 
 PHOTO_W, PHOTO_H = 358, 441         # the card photo's own size (shared/spec/policies.md)
 REVIEW_SCALE = 1.5                  # shown larger for the review (the file keeps its size)
@@ -294,12 +294,10 @@ class PhotoScreen(Screen):
         #: en: Cancel
         set_text(self.cancel_button, self.tr("取消办理"))
         live, review, failed = self.mode == LIVE, self.mode == REVIEW, self.mode == FAILED
-        self.view.setVisible(not review)
-        self.picture.setVisible(review)
-        self.capture_button.setVisible(live and not face)
-        self.use_button.setVisible(review)
-        self.retake_button.setVisible(review)
-        self.retry_button.setVisible(failed)
-        self.other_button.setVisible(face)
-        self.skip_button.setVisible(self._exempt and not face and not review)
-        self.cancel_button.setVisible(True)
+        # the live picture and the photo take turns beside the text (both: wider than the screen)
+        set_shown({self.view: not review, self.picture: review,
+                   self.capture_button: live and not face, self.use_button: review,
+                   self.retake_button: review, self.retry_button: failed,
+                   self.other_button: face,
+                   self.skip_button: self._exempt and not face and not review,
+                   self.cancel_button: True})
