@@ -218,7 +218,7 @@ def test_an_unexpected_failure_releases_the_key_and_rolls_back():
 
 
 def test_old_keys_are_purged():
-    app = create_app(BackOfficeConfig.for_tests(idempotency_retention_s=60))
+    app = create_app(BackOfficeConfig.for_tests(idempotency_retention_s=60, late_replay_window_s=60))
     st = get_state(app)
     old = st.clock.wall() - dt.timedelta(seconds=120)
     with st.database.session() as s:

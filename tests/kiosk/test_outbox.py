@@ -359,8 +359,9 @@ def test_unreachable_backs_off_then_gives_up(tmp_path):
         assert outbox_rows(tmp_path / "j.sqlite3")[0]["body"] is None
 
 
-def test_an_expired_token_that_never_reached_the_back_office_is_refused(tmp_path, backoffice,
-                                                                         direct):
+def test_a_request_that_never_arrived_is_completed_after_the_session_ended(tmp_path, backoffice,
+                                                                          direct):
+    """docs/outbox.md: made while the session lived, replayed after its end: it runs."""
     with Proxy(backoffice.port) as proxy, \
             BackOfficeClient(proxy.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET) as client, Outbox(tmp_path / "j.sqlite3") as outbox:
         open_card_session(client, "card_long_name")
@@ -368,7 +369,28 @@ def test_an_expired_token_that_never_reached_the_back_office_is_refused(tmp_path
         wait_briefly_for_answers(client)
         with outbox.journal.attempt("temporary_loss") as a:
             pending = outbox.submit(client, report_loss_call("temporary"), attempt=a)
-    direct.request("POST", "/v1/test/clock", json_body={"advance_s": 601})
+        proxy.mode = "forward"
+        client.timeout = (client.timeout[0], 10)
+        client.end_session()                       # the citizen leaves; the token is dead
+    assert losses_of(backoffice, "E65000006") == 0
+    with Outbox(tmp_path / "j.sqlite3") as outbox:
+        report = outbox.replay(direct)
+        assert report.delivered == [pending.reference]
+        record = outbox.journal.get(a.id)
+        assert (record.outcome, record.error_code) == ("ok", None)
+        assert record.steps[-1]["stored_answer"] is False
+    assert losses_of(backoffice, "E65000006") == 1
+
+
+def test_a_request_made_after_the_session_expired_is_refused(tmp_path, backoffice, direct):
+    with Proxy(backoffice.port) as proxy, \
+            BackOfficeClient(proxy.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET) as client, Outbox(tmp_path / "j.sqlite3") as outbox:
+        open_card_session(client, "card_long_name")
+        direct.request("POST", "/v1/test/clock", json_body={"advance_s": 900})  # expired
+        proxy.mode = "swallow"
+        wait_briefly_for_answers(client)
+        with outbox.journal.attempt("temporary_loss") as a:
+            pending = outbox.submit(client, report_loss_call("temporary"), attempt=a)
     with Outbox(tmp_path / "j.sqlite3") as outbox:
         report = outbox.replay(direct)
         assert report.refused == [pending.reference]
