@@ -552,7 +552,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../ui/main_window.py" line="218"/>
+        <location filename="../ui/main_window.py" line="227"/>
         <source>社会保障卡自助服务终端</source>
         <extracomment>en: Social Security Card Self-Service Kiosk</extracomment>
         <translation type="unfinished"></translation>
@@ -624,117 +624,117 @@
 <context>
     <name>MaintenanceScreen</name>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="115"/>
+        <location filename="../ui/screens/maintenance.py" line="119"/>
         <source>读卡测试结果</source>
         <extracomment>en: Card reader test report</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="145"/>
+        <location filename="../ui/screens/maintenance.py" line="149"/>
         <source>本机最近的运行记录</source>
         <extracomment>en: Recent events of this kiosk</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="208"/>
+        <location filename="../ui/screens/maintenance.py" line="212"/>
         <source>%1 帧/秒，检测到人脸：%2</source>
         <extracomment>en: %1 frames/s, faces found: %2</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="230"/>
+        <location filename="../ui/screens/maintenance.py" line="234"/>
         <source>（由社保系统统一设置）</source>
         <extracomment>en: (set by the back office)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="238"/>
+        <location filename="../ui/screens/maintenance.py" line="242"/>
         <source>更改%1</source>
         <extracomment>en: Change %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="250"/>
+        <location filename="../ui/screens/maintenance.py" line="254"/>
         <source>维护模式</source>
         <extracomment>en: Maintenance</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="252"/>
+        <location filename="../ui/screens/maintenance.py" line="256"/>
         <source>维护人员：%1</source>
         <extracomment>en: Technician: %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="254"/>
-        <location filename="../ui/screens/maintenance.py" line="263"/>
+        <location filename="../ui/screens/maintenance.py" line="258"/>
+        <location filename="../ui/screens/maintenance.py" line="267"/>
         <source>设备诊断</source>
         <extracomment>en: Diagnostics</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="256"/>
-        <location filename="../ui/screens/maintenance.py" line="265"/>
+        <location filename="../ui/screens/maintenance.py" line="260"/>
+        <location filename="../ui/screens/maintenance.py" line="269"/>
         <source>参数设置</source>
         <extracomment>en: Settings</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="258"/>
+        <location filename="../ui/screens/maintenance.py" line="262"/>
         <source>日志与导出</source>
         <extracomment>en: Logs and export</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="260"/>
+        <location filename="../ui/screens/maintenance.py" line="264"/>
         <source>退出维护</source>
         <extracomment>en: Leave maintenance</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="267"/>
+        <location filename="../ui/screens/maintenance.py" line="271"/>
         <source>日志与诊断包导出</source>
         <extracomment>en: Logs and the diagnostics bundle</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="271"/>
+        <location filename="../ui/screens/maintenance.py" line="275"/>
         <source>重新检查</source>
         <extracomment>en: Check again</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="273"/>
+        <location filename="../ui/screens/maintenance.py" line="277"/>
         <source>读卡测试</source>
         <extracomment>en: Card reader test</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="275"/>
+        <location filename="../ui/screens/maintenance.py" line="279"/>
         <source>立即补发待发送业务</source>
         <extracomment>en: Send waiting requests now</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="277"/>
+        <location filename="../ui/screens/maintenance.py" line="281"/>
         <source>摄像头预览</source>
         <extracomment>en: Camera preview</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="279"/>
+        <location filename="../ui/screens/maintenance.py" line="283"/>
         <source>语音测试</source>
         <extracomment>en: Speech test</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="281"/>
+        <location filename="../ui/screens/maintenance.py" line="285"/>
         <source>保存设置</source>
         <extracomment>en: Save the settings</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="283"/>
+        <location filename="../ui/screens/maintenance.py" line="287"/>
         <source>导出诊断包到U盘</source>
         <extracomment>en: Export the diagnostics bundle to the USB stick</extracomment>
         <translation type="unfinished"></translation>
@@ -2910,61 +2910,55 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="113"/>
-        <source>您可以拨打 12333 查询办理结果。</source>
-        <extracomment>en: You can check the result by calling 12333.</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/outcomes.py" line="116"/>
-        <source>您可以到柜台查询办理结果。</source>
-        <extracomment>en: You can check the result at a service counter.</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/outcomes.py" line="119"/>
-        <source>您可以稍后通过“查询卡状态和制卡进度”查看办理结果。</source>
-        <extracomment>en: You can check the result later under &quot;Card status and progress&quot;.</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/outcomes.py" line="121"/>
+        <location filename="../ui/outcomes.py" line="120"/>
         <source>申请已记录</source>
         <extracomment>en: Your request is recorded</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="123"/>
+        <location filename="../ui/outcomes.py" line="114"/>
         <source>社保系统暂未确认，本机会自动重新提交。查询编号：%1</source>
         <extracomment>en: The social security system has not confirmed it yet; the kiosk will send it again by itself. Reference: %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="130"/>
+        <location filename="../ui/outcomes.py" line="118"/>
+        <source>确认之前卡片可能仍可使用；如情况紧急，请立即拨打 12333 电话挂失。</source>
+        <extracomment>en: Until it is confirmed the card may still be usable: if it is urgent, report the loss by calling 12333 now.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/outcomes.py" line="122"/>
+        <source>您可以稍后通过“查询卡状态和制卡进度”查看办理结果。如明天仍未确认，请凭查询编号拨打 12333 或到柜台咨询。</source>
+        <extracomment>en: You can check the result later under &quot;Card status and progress&quot;. If it is not confirmed by tomorrow, call 12333 or go to a service counter with the reference number.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/outcomes.py" line="128"/>
         <source>身份核验未通过</source>
         <extracomment>en: We could not confirm who you are</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="132"/>
+        <location filename="../ui/outcomes.py" line="130"/>
         <source>为保护您的安全，本次办理已结束，没有做任何改动。</source>
         <extracomment>en: For your safety the service was ended. Nothing was changed.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="134"/>
+        <location filename="../ui/outcomes.py" line="132"/>
         <source>请携带身份证到柜台办理。</source>
         <extracomment>en: Please bring your ID card to a service counter.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="140"/>
+        <location filename="../ui/outcomes.py" line="138"/>
         <source>已呼叫工作人员</source>
         <extracomment>en: Staff are on their way</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="142"/>
+        <location filename="../ui/outcomes.py" line="140"/>
         <source>请在原地稍候，工作人员马上过来帮助您。</source>
         <extracomment>en: Please wait here, a member of staff will come to help you.</extracomment>
         <translation type="unfinished"></translation>
