@@ -34,8 +34,8 @@ the back office completes a request made while the session lived even after
 the session ended, for 24 h); an answer settles it and the journal attempt goes
 ``pending`` -> ``ok`` or ``refused``; an unknown outcome (the same rule as the
 first send) reschedules it with exponential backoff and jitter.
-After ``max_tries`` sends or ``max_age_s`` (below the back office's key
-retention, 24 h) an entry is given up: ``gave_up``, its attempt stays
+After ``max_tries`` sends or ``max_age_s`` (20 h: below the back office's
+late-replay window, 24 h, and key retention, 48 h) an entry is given up: ``gave_up``, its attempt stays
 ``pending`` with ``error_code = "OUTBOX_GAVE_UP"`` for a technician.
 """
 
