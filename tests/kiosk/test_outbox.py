@@ -359,12 +359,17 @@ def test_unreachable_backs_off_then_gives_up(tmp_path):
         assert outbox_rows(tmp_path / "j.sqlite3")[0]["body"] is None
 
 
-def test_a_request_that_never_arrived_is_completed_after_the_session_ended(tmp_path, backoffice,
-                                                                          direct):
-    """docs/outbox.md: made while the session lived, replayed after its end: it runs."""
+@pytest.mark.parametrize("made", ["in_the_session", "after_it_expired"])
+def test_a_request_that_never_arrived_is_replayed_after_the_session(tmp_path, backoffice, direct,
+                                                                    made):
+    """docs/outbox.md, "A replay after the session": a request made while the session lived
+    runs when replayed after its end; one made after the session expired is refused."""
+    in_session = made == "in_the_session"
     with Proxy(backoffice.port) as proxy, \
             BackOfficeClient(proxy.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET) as client, Outbox(tmp_path / "j.sqlite3") as outbox:
         open_card_session(client, "card_long_name")
+        if not in_session:
+            direct.request("POST", "/v1/test/clock", json_body={"advance_s": 900})
         proxy.mode = "swallow"
         wait_briefly_for_answers(client)
         with outbox.journal.attempt("temporary_loss") as a:
@@ -375,28 +380,15 @@ def test_a_request_that_never_arrived_is_completed_after_the_session_ended(tmp_p
     assert losses_of(backoffice, "E65000006") == 0
     with Outbox(tmp_path / "j.sqlite3") as outbox:
         report = outbox.replay(direct)
-        assert report.delivered == [pending.reference]
         record = outbox.journal.get(a.id)
-        assert (record.outcome, record.error_code) == ("ok", None)
-        assert record.steps[-1]["stored_answer"] is False
-    assert losses_of(backoffice, "E65000006") == 1
-
-
-def test_a_request_made_after_the_session_expired_is_refused(tmp_path, backoffice, direct):
-    with Proxy(backoffice.port) as proxy, \
-            BackOfficeClient(proxy.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET) as client, Outbox(tmp_path / "j.sqlite3") as outbox:
-        open_card_session(client, "card_long_name")
-        direct.request("POST", "/v1/test/clock", json_body={"advance_s": 900})  # expired
-        proxy.mode = "swallow"
-        wait_briefly_for_answers(client)
-        with outbox.journal.attempt("temporary_loss") as a:
-            pending = outbox.submit(client, report_loss_call("temporary"), attempt=a)
-    with Outbox(tmp_path / "j.sqlite3") as outbox:
-        report = outbox.replay(direct)
-        assert report.refused == [pending.reference]
-        record = outbox.journal.get(a.id)
-        assert (record.outcome, record.error_code) == ("refused", "SESSION_EXPIRED")
-    assert losses_of(backoffice, "E65000006") == 0
+        if in_session:
+            assert report.delivered == [pending.reference]
+            assert (record.outcome, record.error_code) == ("ok", None)
+            assert record.steps[-1]["stored_answer"] is False
+        else:
+            assert report.refused == [pending.reference]
+            assert (record.outcome, record.error_code) == ("refused", "SESSION_EXPIRED")
+    assert losses_of(backoffice, "E65000006") == (1 if in_session else 0)
 
 
 def test_an_expired_token_after_the_effect_still_gets_the_stored_answer(tmp_path, backoffice,
