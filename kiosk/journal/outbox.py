@@ -34,8 +34,9 @@ the back office completes a request made while the session lived even after
 the session ended, for 24 h); an answer settles it and the journal attempt goes
 ``pending`` -> ``ok`` or ``refused``; an unknown outcome (the same rule as the
 first send) reschedules it with exponential backoff and jitter.
-After ``max_tries`` sends or ``max_age_s`` (20 h: below the back office's
-late-replay window, 24 h, and key retention, 48 h) an entry is given up: ``gave_up``, its attempt stays
+After ``max_age_s`` (20 h: below the back office's late-replay window, 24 h,
+and key retention, 48 h), or ``max_tries`` sends if one is set, an entry is
+given up: ``gave_up``, its attempt stays
 ``pending`` with ``error_code = "OUTBOX_GAVE_UP"`` for a technician.
 """
 
@@ -158,7 +159,7 @@ class ReplayReport:
 class Outbox:
     """The outbox in a journal's SQLite file (``Outbox(path)`` opens the journal itself)."""
 
-    def __init__(self, journal: Journal | str | os.PathLike, *, max_tries: int = 12,
+    def __init__(self, journal: Journal | str | os.PathLike, *, max_tries: int | None = None,
                  max_age_s: float = 20 * 3600, first_delay_s: float = 5.0,
                  max_delay_s: float = 600.0, kiosk_id: str | None = None,
                  strict: bool | None = None,
@@ -168,7 +169,9 @@ class Outbox:
         self.journal = (journal if isinstance(journal, Journal)
                         else Journal(journal, kiosk_id=kiosk_id, strict=strict, clock=clock))
         self.engine = self.journal.engine
-        self.max_tries = max(1, int(max_tries))
+        #: None: no limit by count; the age limit decides (the rule: ask again until the
+        #: stored answer says, as long as the back office still completes it)
+        self.max_tries = None if max_tries is None else max(1, int(max_tries))
         self.max_age_s = float(max_age_s)
         self.first_delay_s = float(first_delay_s)
         self.max_delay_s = float(max_delay_s)
@@ -378,7 +381,7 @@ class Outbox:
     def _reschedule(self, row, tries: int, code: str, report: ReplayReport) -> None:
         now = self._now()
         age_s = (now - from_text(row.created_at)).total_seconds()
-        if tries >= self.max_tries or age_s >= self.max_age_s:
+        if (self.max_tries is not None and tries >= self.max_tries) or age_s >= self.max_age_s:
             self._give_up(row, tries, code, report)
             return
         next_try = now + dt.timedelta(seconds=self._delay_s(tries))

@@ -30,6 +30,7 @@ from kiosk.errors import CardAlreadyLost, NoSession
 from kiosk.journal import Journal, Outbox, PendingOutcome, Replayer, reference_for
 
 from .test_backoffice_client_api import card_auth, people, start_server
+from tests.support.network import dead_url
 
 from backoffice.config import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET  # noqa: E402
 
@@ -357,6 +358,25 @@ def test_unreachable_backs_off_then_gives_up(tmp_path):
         record = outbox.journal.get(a.id)
         assert (record.outcome, record.error_code) == ("pending", "OUTBOX_GAVE_UP")
         assert outbox_rows(tmp_path / "j.sqlite3")[0]["body"] is None
+
+
+def test_a_long_outage_is_asked_again_until_the_age_limit(tmp_path):
+    """No limit by count: an outage of hours does not give up on a request the back office
+    would still complete; 20 hours does."""
+    now = [dt.datetime(2025, 3, 1, 10, 0, tzinfo=UTC)]
+    from kiosk.backoffice_types import Session
+    with BackOfficeClient(dead_url(), DEMO_KIOSK_ID, DEMO_KIOSK_SECRET,
+                          max_attempts=1) as client, \
+            Outbox(tmp_path / "j.sqlite3", clock=lambda: now[0], rng=lambda: 1.0) as outbox:
+        client.use_session(Session("s1", "t" * 32, None, None))
+        pending = outbox.submit(client, report_loss_call("temporary"))
+        for _ in range(30):                            # 5 hours at the 10-minute ceiling
+            now[0] += dt.timedelta(minutes=10)
+            assert outbox.replay(client).still_pending == [pending.reference]
+        [e] = outbox.entries()
+        assert e.state == "pending" and e.tries == 31
+        now[0] += dt.timedelta(hours=15)
+        assert outbox.replay(client).gave_up == [pending.reference]
 
 
 @pytest.mark.parametrize("made", ["in_the_session", "after_it_expired"])
