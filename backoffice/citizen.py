@@ -35,11 +35,10 @@ from sqlalchemy import select
 
 from kiosk import ssn as ssn_rules
 
-from . import db
+from . import db, late_replay
 from .app import now
 from .auth import current_kiosk_id
 from .errors import ApiError
-from . import late_replay
 from .idempotency import stored_answer
 from .models import Card, CitizenSession, Person
 

@@ -16,16 +16,17 @@ Such a replay carries two more headers (:mod:`kiosk.signing`):
 
 :func:`original_timestamp` checks the claim on the routes marked
 :func:`backoffice.citizen.citizen_write`, whatever the session's state (both
-headers well-formed, the original signature right, else ``401 BAD_SIGNATURE``);
-:func:`admit` then lets it through with a dead session when:
+headers well-formed, the original signature right, the original time not after
+the fresh ``X-Timestamp``; else ``401 BAD_SIGNATURE``); :func:`admit` then lets
+it through with a dead session when:
 
 1. the token is a verified session of THIS kiosk that merely expired or ended
    (never an unknown token, another kiosk's, or a session still waiting for its
    SMS code);
-2. the original time is not after the fresh ``X-Timestamp`` and lies inside the
-   session's lifetime, from its opening to its expiry or its end, whichever came
-   first, give or take :data:`SLACK_S` (else the ``401 SESSION_EXPIRED`` a late
-   request gets anyway, with ``details.original_time``);
+2. the original time lies inside the session's lifetime, from its opening to
+   its expiry or its end, whichever came first, give or take :data:`SLACK_S`
+   (else the ``401 SESSION_EXPIRED`` a late request gets anyway, with
+   ``details.original_time``);
 3. the original time is at most ``late_replay_window_s`` (24 h) ago, else
    ``401 REPLAY_TOO_OLD`` with ``details.outcome``: ``not_done`` when the
    idempotency store still covers the key's whole life (nothing was done under
