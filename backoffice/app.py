@@ -25,7 +25,7 @@ from flask import Flask, current_app
 
 from typing import Callable
 
-from . import auth, db, fleet, idempotency
+from . import auth, db, faults, fleet, idempotency
 from .config import BackOfficeConfig, Clock
 from .errors import register_error_handlers
 from .hsm import Hsm
@@ -62,6 +62,8 @@ class BackOfficeState:
     known_kiosks: tuple[str, ...] = ()
     #: served citizen operations by outcome (``GET /metrics``), see :mod:`.fleet`
     outcomes: fleet.ServiceOutcomes = field(default_factory=fleet.ServiceOutcomes)
+    #: injected 500 answers (``/v1/test/faults``; demo/test mode only, else None)
+    injected_faults: faults.Faults | None = None
 
 
 def create_app(config: BackOfficeConfig | None = None, *,
@@ -100,6 +102,9 @@ def create_app(config: BackOfficeConfig | None = None, *,
     register_error_handlers(app)
     db.init_app(app, database)
     auth.init_app(app)
+    if config.relaxed:  # after the signature check: an injected fault needs a signed request
+        get_state(app).injected_faults = faults.Faults()
+        faults.init_app(app, get_state(app).injected_faults)
 
     from .routes import register_routes  # routes import this module's helpers
 

@@ -13,6 +13,11 @@ kiosk and lives at most ``session_ttl_s`` (10 minutes):
   (``details.reason``: ``no_session``, ``malformed``, ``unknown``, ``expired``,
   ``ended``, ``other_kiosk``); the kiosk identifies the citizen again.
 
+The writes the kiosk's outbox replays (report and lift a loss, the profile, a
+renewal) use :func:`citizen_write` instead: there an expired or ended token is
+also accepted for a late replay of a request made while the session lived
+(:mod:`backoffice.late_replay`).
+
 Only SHA-256 of a token is stored.
 """
 
@@ -30,7 +35,7 @@ from sqlalchemy import select
 
 from kiosk import ssn as ssn_rules
 
-from . import db
+from . import db, late_replay
 from .app import now
 from .auth import current_kiosk_id
 from .errors import ApiError
@@ -75,7 +80,10 @@ def session_expired(reason: str) -> ApiError:
                     details={"reason": reason})
 
 
-def authenticate_citizen() -> Citizen:
+def authenticate_citizen(*, late_replay_allowed: bool = False) -> Citizen:
+    """The live session of the request's token; with ``late_replay_allowed``, also a dead
+    one for a late replay that :func:`backoffice.late_replay.admit` lets through."""
+    original_ts = late_replay.original_timestamp() if late_replay_allowed else None
     token = presented_token()
     if token is None:
         raise session_expired("malformed" if request.headers.get("Authorization")
@@ -86,10 +94,12 @@ def authenticate_citizen() -> Citizen:
         raise session_expired("unknown")
     if row.kiosk_id != current_kiosk_id():
         raise session_expired("other_kiosk")
-    if row.ended_at is not None:
-        raise session_expired("ended")
-    if row.expires_at <= now():
-        raise session_expired("expired")
+    dead = ("ended" if row.ended_at is not None
+            else "expired" if row.expires_at <= now() else None)
+    if dead is not None:
+        if original_ts is None:
+            raise session_expired(dead)
+        late_replay.admit(row, original_ts, session_expired(dead))
     person = s.get(Person, row.person_id)
     if person is None:  # pragma: no cover - a foreign key keeps it
         raise session_expired("unknown")
@@ -98,13 +108,22 @@ def authenticate_citizen() -> Citizen:
 
 def citizen(view: F) -> F:
     """Require a live citizen session; :func:`current` gives it to the view."""
+    return _citizen_route(view, late_replay_allowed=False)
 
+
+def citizen_write(view: F) -> F:
+    """:func:`citizen` for a write the kiosk's outbox replays: a late replay of a request
+    made while the session lived may run after it ended (:mod:`backoffice.late_replay`)."""
+    return _citizen_route(view, late_replay_allowed=True)
+
+
+def _citizen_route(view: F, *, late_replay_allowed: bool) -> F:
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         replay = stored_answer()  # an outbox replay is answered even after its token died
         if replay is not None:
             return replay
-        g.citizen = authenticate_citizen()
+        g.citizen = authenticate_citizen(late_replay_allowed=late_replay_allowed)
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

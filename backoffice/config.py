@@ -73,8 +73,13 @@ class BackOfficeConfig:
     session_ttl_s: int = 600
     #: how long a ``card_auth_id`` may be used to open a session or authorise a PIN command
     card_auth_ttl_s: int = 600
-    #: how long idempotency keys (and their stored answers) are kept
-    idempotency_retention_s: int = 24 * 3600
+    #: how long idempotency keys (and their stored answers) are kept; at least
+    #: ``late_replay_window_s``, so a late replay never runs an operation whose first
+    #: answer was already forgotten (docs/outbox.md)
+    idempotency_retention_s: int = 48 * 3600
+    #: a citizen write made while its session lived may be replayed (by the kiosk's outbox)
+    #: after the session ended, up to this long after its original, signed request time
+    late_replay_window_s: int = 24 * 3600
     #: how long a request waits for a racing request with the same key to finish
     idempotency_wait_s: float = 5.0
     #: a claim older than this is considered abandoned (its process died) and is taken over
@@ -131,8 +136,10 @@ class BackOfficeConfig:
         ``..._K_EA``, ``..._K_PIN``, ``SSC_BACKOFFICE_SMS_GATEWAY`` and
         ``SSC_BACKOFFICE_FACE_VERIFIER`` (``module:function`` hooks),
         ``SSC_BACKOFFICE_OUTLET``, ``SSC_BACKOFFICE_HEARTBEAT_INTERVAL_S``,
-        ``SSC_BACKOFFICE_KIOSK_DOWN_AFTER_S`` and ``SSC_BACKOFFICE_EXPOSE_FLEET`` (1/0: serve
-        ``/metrics`` and ``/fleet``, see docs/fleet.md). Explicit ``overrides`` (not ``None``) win.
+        ``SSC_BACKOFFICE_KIOSK_DOWN_AFTER_S``, ``SSC_BACKOFFICE_LATE_REPLAY_WINDOW_S``,
+        ``SSC_BACKOFFICE_IDEMPOTENCY_RETENTION_S`` (whole seconds, docs/outbox.md) and
+        ``SSC_BACKOFFICE_EXPOSE_FLEET`` (1/0: serve ``/metrics`` and ``/fleet``, see
+        docs/fleet.md). Explicit ``overrides`` (not ``None``) win.
         """
         env = os.environ if environ is None else environ
         values: dict = {}
@@ -174,7 +181,9 @@ class BackOfficeConfig:
             except ValueError as exc:
                 raise ConfigError(str(exc)) from None
         for name, attr in (("HEARTBEAT_INTERVAL_S", "heartbeat_interval_s"),
-                           ("KIOSK_DOWN_AFTER_S", "kiosk_down_after_s")):
+                           ("KIOSK_DOWN_AFTER_S", "kiosk_down_after_s"),
+                           ("LATE_REPLAY_WINDOW_S", "late_replay_window_s"),
+                           ("IDEMPOTENCY_RETENTION_S", "idempotency_retention_s")):
             if env.get(ENV_PREFIX + name):
                 try:
                     values[attr] = int(env[ENV_PREFIX + name])
@@ -253,9 +262,13 @@ class BackOfficeConfig:
         if not self.relaxed and not self.resolved_kiosks():
             log.warning("no kiosks configured: every signed request will be refused")
         for name in ("max_clock_skew_s", "session_ttl_s", "card_auth_ttl_s",
-                     "idempotency_retention_s", "threads", "max_body_bytes"):
+                     "idempotency_retention_s", "late_replay_window_s", "threads",
+                     "max_body_bytes"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive")
+        if self.late_replay_window_s > self.idempotency_retention_s:
+            # a late replay could run again an operation whose stored answer was purged
+            raise ConfigError("late_replay_window_s must not exceed idempotency_retention_s")
         if self.idempotency_wait_s < 0 or self.idempotency_lock_timeout_s <= 0:
             raise ConfigError("idempotency timings must be positive")
         if self.idle_timeout_s <= 0:

@@ -38,8 +38,9 @@ STATUS_OF = {
     "TOO_MANY_ATTEMPTS": 429,
     "RATE_LIMITED": 429,
     "INTERNAL": 500,
-    # an extension of the contract (docs/maintenance.md)
+    # extensions of the contract (docs/maintenance.md, docs/outbox.md)
     "TECHNICIAN_NOT_VERIFIED": 403,
+    "REPLAY_TOO_OLD": 401,
     # not in the contract's list; generic HTTP situations in the same shape
     "NOT_FOUND": 404,
     "METHOD_NOT_ALLOWED": 405,

@@ -9,7 +9,8 @@ start when a writing route lacks it). For one kiosk and one key:
    are committed in ONE transaction, so an answer is stored iff its effect is;
 3. an :class:`~backoffice.errors.ApiError` rolls the view's writes back and
    its error answer is stored (it is replayed like any answer); an unexpected
-   exception rolls back and releases the claim, so a retry runs again;
+   exception, or any 5xx answer, rolls back and releases the claim, so a retry
+   runs again (a stored answer always says what happened: docs/outbox.md);
 4. a later request with the same key and the same method, path and body (and
    ``Authorization``, on citizen routes) gets the stored answer
    (``Idempotent-Replayed: true``), with no second effect; a different method,
@@ -139,6 +140,11 @@ def _run_idempotent(view, args, kwargs) -> Response:
             s.rollback()
             response = exc.to_response()
             note_error(exc.code)
+        if response.status_code >= 500:
+            # a 5xx says nothing about what happened: never stored; the key is free again
+            s.rollback()
+            _release(s, record_id, token)
+            return response
         stored = _complete(s, state, record_id, token, response)
         if stored:
             s.commit()

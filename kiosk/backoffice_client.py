@@ -67,7 +67,7 @@ from .errors import (BackOfficeError, BackOfficeUnavailable, BadSignature, CardA
                      FormalLossNotLiftable, IdempotencyKeyInUse, IdempotencyKeyReused,
                      IdentityNotVerified, Internal, KeyFieldChangeRequiresRenewal, NoSession,
                      OutcomeUnknown, PhotoInvalid, RateLimited, RenewalAlreadyInProgress,
-                     ServiceNotOffered, SessionExpired, TechnicianNotVerified, TooManyAttempts,
+                     ReplayTooOld, ServiceNotOffered, SessionExpired, TechnicianNotVerified, TooManyAttempts,
                      ValidationFailed)
 from .pin import Pin
 
@@ -98,6 +98,8 @@ ERROR_CLASSES: dict[str, type[BackOfficeError]] = {
     "INTERNAL": Internal,
     # the maintenance extension (docs/maintenance.md)
     "TECHNICIAN_NOT_VERIFIED": TechnicianNotVerified,
+    # the late replay of an outbox entry (docs/outbox.md)
+    "REPLAY_TOO_OLD": ReplayTooOld,
     # not in the contract's list, but answered by the reference back office
     "IDEMPOTENCY_KEY_IN_USE": IdempotencyKeyInUse,
     "NOT_FOUND": EndpointNotFound,
@@ -215,7 +217,9 @@ class KioskSignature(requests.auth.AuthBase):
 
     It signs ``request.body`` (the bytes that go on the wire) and
     ``request.path_url`` (path and query as sent), at the moment of sending, so
-    every retry carries a fresh timestamp.
+    every retry carries a fresh timestamp. A request with ``X-Original-Timestamp``
+    (an outbox replay) also gets ``X-Original-Signature`` over that time, the body,
+    the ``Idempotency-Key`` and the ``Authorization`` header (docs/outbox.md).
     """
 
     def __init__(self, kiosk_id: str, secret: str | bytes,
@@ -235,6 +239,12 @@ class KioskSignature(requests.auth.AuthBase):
         r.headers.update(signing.signed_headers(
             self.kiosk_id, self._secret, r.method or "GET", r.path_url, bytes(body),
             timestamp=int(self._clock())))
+        original = r.headers.get(signing.ORIGINAL_TIMESTAMP_HEADER)
+        if original:
+            r.headers[signing.ORIGINAL_SIGNATURE_HEADER] = signing.replay_signature(
+                self._secret, r.method or "GET", r.path_url, original, bytes(body),
+                r.headers.get(signing.IDEMPOTENCY_KEY_HEADER, ""),
+                r.headers.get("Authorization"))
         return r
 
     def __repr__(self) -> str:
@@ -600,7 +610,8 @@ class BackOfficeClient:
     # --- the transport ---------------------------------------------------------
     def request(self, method: str, path: str, *, json_body: Any = None,
                 idempotency_key: str | None = None, bearer: str | None = None,
-                signed: bool = True, body_bytes: bytes | None = None) -> Any:
+                signed: bool = True, body_bytes: bytes | None = None,
+                original_timestamp: int | None = None) -> Any:
         """One API call; returns the parsed JSON answer (``None`` for 204).
 
         Writes (POST, PUT, PATCH, DELETE) carry ``idempotency_key`` or a fresh
@@ -609,6 +620,8 @@ class BackOfficeClient:
         timeout is not retried (the request may be running) and raises
         :class:`OutcomeUnknown`. ``body_bytes`` sends exact JSON bytes (a replay).
         A ``SESSION_EXPIRED`` answer to the remembered token forgets it.
+        ``original_timestamp`` (Unix seconds of the first send) marks an outbox
+        replay that may complete after the session ended (docs/outbox.md).
         """
         method = method.upper()
         if not path.startswith("/"):
@@ -627,6 +640,8 @@ class BackOfficeClient:
             headers[signing.IDEMPOTENCY_KEY_HEADER] = idempotency_key or str(uuid.uuid4())
         if bearer:
             headers["Authorization"] = f"Bearer {bearer}"
+        if original_timestamp is not None:
+            headers[signing.ORIGINAL_TIMESTAMP_HEADER] = str(int(original_timestamp))
         url = self.base_url + path
         log_path = path.split("?", 1)[0]
         auth = None if signed else _NoAuth()

@@ -389,6 +389,19 @@ class Internal(ContractError):
         return value if isinstance(value, str) else None
 
 
+class ReplayTooOld(ContractError):
+    """``401 REPLAY_TOO_OLD`` (docs/outbox.md): an outbox replay after the session ended came
+    later than the back office completes such requests; ``details.outcome`` is ``not_done``
+    (nothing happened under the key, and now nothing will) or ``unknown``."""
+
+    code = "REPLAY_TOO_OLD"
+    summary = "the request was made too long ago to be completed now"
+
+    @property
+    def not_done(self) -> bool:
+        return self.details.get("outcome") == "not_done"
+
+
 class EndpointNotFound(ContractError):
     """``404 NOT_FOUND``: the back office does not know this endpoint (version mismatch)."""
 

@@ -56,9 +56,13 @@ def signature(secret: str | bytes, method: str, path_with_query: str,
 def verify(secret: str | bytes, method: str, path_with_query: str, timestamp: int | str,
            body: bytes | str | None, presented: str | None) -> bool:
     """Constant-time check of a presented signature (hex; case is ignored)."""
+    return _matches(signature(secret, method, path_with_query, timestamp, body), presented)
+
+
+def _matches(expected: str, presented: str | None) -> bool:
+    """Constant-time comparison of an expected hex signature with a presented one."""
     if not presented or not isinstance(presented, str):
         return False
-    expected = signature(secret, method, path_with_query, timestamp, body)
     try:
         candidate = presented.strip().lower().encode("ascii")
     except UnicodeEncodeError:
@@ -75,3 +79,43 @@ def signed_headers(kiosk_id: str, secret: str | bytes, method: str, path_with_qu
         TIMESTAMP_HEADER: ts,
         SIGNATURE_HEADER: signature(secret, method, path_with_query, ts, body),
     }
+
+
+# --- a late replay of a citizen write (docs/outbox.md, "A replay after the session") ----------
+
+#: Unix seconds of the request's first send, on every outbox replay of a citizen write
+ORIGINAL_TIMESTAMP_HEADER = "X-Original-Timestamp"
+#: lowercase hex HMAC-SHA256 with the kiosk's secret over :func:`replay_string_to_sign`
+ORIGINAL_SIGNATURE_HEADER = "X-Original-Signature"
+
+
+def replay_string_to_sign(method: str, path_with_query: str, original_timestamp: int | str,
+                          body: bytes | str | None, idempotency_key: str,
+                          authorization: str | None) -> bytes:
+    """What ``X-Original-Signature`` signs: the request as first sent, bound to its key and
+    session token (``Authorization`` exactly as sent)::
+
+        "REPLAY" \\n METHOD \\n PATH_WITH_QUERY \\n ORIGINAL_TIMESTAMP \\n sha256_hex(BODY)
+                 \\n IDEMPOTENCY_KEY \\n sha256_hex(AUTHORIZATION)
+    """
+    return "\n".join(("REPLAY", method.upper(), path_with_query, str(original_timestamp),
+                      body_digest(body), str(idempotency_key).strip().lower(),
+                      body_digest(authorization or ""))).encode("utf-8")
+
+
+def replay_signature(secret: str | bytes, method: str, path_with_query: str,
+                     original_timestamp: int | str, body: bytes | str | None,
+                     idempotency_key: str, authorization: str | None) -> str:
+    """The ``X-Original-Signature`` value."""
+    return hmac.new(_bytes(secret), replay_string_to_sign(
+        method, path_with_query, original_timestamp, body, idempotency_key, authorization),
+        hashlib.sha256).hexdigest()
+
+
+def verify_replay(secret: str | bytes, method: str, path_with_query: str,
+                  original_timestamp: int | str, body: bytes | str | None,
+                  idempotency_key: str, authorization: str | None,
+                  presented: str | None) -> bool:
+    """Constant-time check of a presented ``X-Original-Signature``."""
+    return _matches(replay_signature(secret, method, path_with_query, original_timestamp, body,
+                                     idempotency_key, authorization), presented)

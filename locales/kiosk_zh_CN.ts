@@ -4,43 +4,43 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../ui/screens/attract.py" line="125"/>
+        <location filename="../ui/screens/attract.py" line="149"/>
         <source>请插入社会保障卡</source>
         <extracomment>en: Please insert your social security card</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/attract.py" line="127"/>
+        <location filename="../ui/screens/attract.py" line="151"/>
         <source>芯片朝上，插入屏幕下方的读卡口</source>
         <extracomment>en: Chip facing up, into the card slot below the screen</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/attract.py" line="130"/>
+        <location filename="../ui/screens/attract.py" line="154"/>
         <source>读卡口中仍有卡片，请取出后重新插入。</source>
         <extracomment>en: A card is still in the reader. Please take it out and insert it again.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/attract.py" line="133"/>
+        <location filename="../ui/screens/attract.py" line="157"/>
         <source>我的卡丢了</source>
         <extracomment>en: I lost my card</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/attract.py" line="135"/>
+        <location filename="../ui/screens/attract.py" line="159"/>
         <source>立即挂失</source>
         <extracomment>en: Report it lost now</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/attract.py" line="138"/>
+        <location filename="../ui/screens/attract.py" line="162"/>
         <source>新卡办到哪了</source>
         <extracomment>en: Where is my new card?</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/attract.py" line="140"/>
+        <location filename="../ui/screens/attract.py" line="164"/>
         <source>无卡查询进度</source>
         <extracomment>en: Check without the card</extracomment>
         <translation type="unfinished"></translation>
@@ -319,49 +319,49 @@
 <context>
     <name>Header</name>
     <message>
-        <location filename="../ui/screens/base.py" line="158"/>
+        <location filename="../ui/screens/base.py" line="170"/>
         <source>社会保障卡自助服务</source>
         <extracomment>en: Social Security Card Self-Service</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/base.py" line="163"/>
+        <location filename="../ui/screens/base.py" line="175"/>
         <source>切换语言为%1</source>
         <extracomment>en: Switch language to %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/base.py" line="166"/>
+        <location filename="../ui/screens/base.py" line="178"/>
         <source>（已开启）</source>
         <extracomment>en: (on)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/base.py" line="168"/>
+        <location filename="../ui/screens/base.py" line="180"/>
         <source>大字版</source>
         <extracomment>en: Large text</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/base.py" line="172"/>
+        <location filename="../ui/screens/base.py" line="184"/>
         <source>高对比</source>
         <extracomment>en: High contrast</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/base.py" line="176"/>
+        <location filename="../ui/screens/base.py" line="188"/>
         <source>语音开</source>
         <extracomment>en: Speech on</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/base.py" line="178"/>
+        <location filename="../ui/screens/base.py" line="190"/>
         <source>语音关</source>
         <extracomment>en: Speech off</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/base.py" line="181"/>
+        <location filename="../ui/screens/base.py" line="193"/>
         <source>呼叫工作人员</source>
         <extracomment>en: Call staff</extracomment>
         <translation type="unfinished"></translation>
@@ -552,7 +552,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../ui/main_window.py" line="227"/>
+        <location filename="../ui/main_window.py" line="271"/>
         <source>社会保障卡自助服务终端</source>
         <extracomment>en: Social Security Card Self-Service Kiosk</extracomment>
         <translation type="unfinished"></translation>
@@ -2826,12 +2826,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="57"/>
-        <source>密码已重置</source>
-        <extracomment>en: Your PIN was reset</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../ui/outcomes.py" line="51"/>
         <source>卡片上的密码修改已完成：新密码已生效，原密码已不能使用。</source>
         <extracomment>en: The PIN change was completed on your card: the new PIN works now and the old one no longer does.</extracomment>
@@ -2841,6 +2835,12 @@
         <location filename="../ui/outcomes.py" line="53"/>
         <source>请牢记您的新密码。</source>
         <extracomment>en: Please remember your new PIN.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/outcomes.py" line="57"/>
+        <source>密码已重置</source>
+        <extracomment>en: Your PIN was reset</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2946,61 +2946,55 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="137"/>
-        <source>您可以拨打 12333 查询办理结果。</source>
-        <extracomment>en: You can check the result by calling 12333.</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/outcomes.py" line="140"/>
-        <source>您可以到柜台查询办理结果。</source>
-        <extracomment>en: You can check the result at a service counter.</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/outcomes.py" line="143"/>
-        <source>您可以稍后通过“查询卡状态和制卡进度”查看办理结果。</source>
-        <extracomment>en: You can check the result later under &quot;Card status and progress&quot;.</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/outcomes.py" line="145"/>
+        <location filename="../ui/outcomes.py" line="144"/>
         <source>申请已记录</source>
         <extracomment>en: Your request is recorded</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="147"/>
+        <location filename="../ui/outcomes.py" line="138"/>
         <source>社保系统暂未确认，本机会自动重新提交。查询编号：%1</source>
         <extracomment>en: The social security system has not confirmed it yet; the kiosk will send it again by itself. Reference: %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="154"/>
+        <location filename="../ui/outcomes.py" line="142"/>
+        <source>确认之前卡片可能仍可使用；如情况紧急，请立即拨打 12333 电话挂失。</source>
+        <extracomment>en: Until it is confirmed the card may still be usable: if it is urgent, report the loss by calling 12333 now.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/outcomes.py" line="146"/>
+        <source>您可以稍后通过“查询卡状态和制卡进度”查看办理结果。如明天仍未确认，请凭查询编号拨打 12333 或到柜台咨询。</source>
+        <extracomment>en: You can check the result later under &quot;Card status and progress&quot;. If it is not confirmed by tomorrow, call 12333 or go to a service counter with the reference number.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/outcomes.py" line="152"/>
         <source>身份核验未通过</source>
         <extracomment>en: We could not confirm who you are</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="156"/>
+        <location filename="../ui/outcomes.py" line="154"/>
         <source>为保护您的安全，本次办理已结束，没有做任何改动。</source>
         <extracomment>en: For your safety the service was ended. Nothing was changed.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="158"/>
+        <location filename="../ui/outcomes.py" line="156"/>
         <source>请携带身份证到柜台办理。</source>
         <extracomment>en: Please bring your ID card to a service counter.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="164"/>
+        <location filename="../ui/outcomes.py" line="162"/>
         <source>已呼叫工作人员</source>
         <extracomment>en: Staff are on their way</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/outcomes.py" line="166"/>
+        <location filename="../ui/outcomes.py" line="164"/>
         <source>请在原地稍候，工作人员马上过来帮助您。</source>
         <extracomment>en: Please wait here, a member of staff will come to help you.</extracomment>
         <translation type="unfinished"></translation>

@@ -130,23 +130,21 @@ def renewal_applied(info: Mapping[str, Any]) -> Message:
 
 
 def pending(info: Mapping[str, Any]) -> Message:
-    """A write the back office did not confirm in time: recorded, to be sent again."""
-    how = info.get("how_to_check")
-    if how == "hotline_12333":
-        #: en: You can check the result by calling 12333.
-        check = translate("outcomes", "您可以拨打 12333 查询办理结果。")
-    elif how == "service_counter":
-        #: en: You can check the result at a service counter.
-        check = translate("outcomes", "您可以到柜台查询办理结果。")
-    else:
-        #: en: You can check the result later under "Card status and progress".
-        check = translate("outcomes", "您可以稍后通过“查询卡状态和制卡进度”查看办理结果。")
+    """A write the back office did not confirm: the kiosk's outbox keeps it and sends it
+    again with the same key until the back office says what happened (docs/outbox.md);
+    the citizen gets the reference and what to do if it is not confirmed."""
+    lines = [
+        #: en: The social security system has not confirmed it yet; the kiosk will send it again by itself. Reference: %1
+        translate("outcomes", "社保系统暂未确认，本机会自动重新提交。查询编号：%1")
+        .replace("%1", str(info.get("reference") or ""))]
+    if info.get("operation") == "report_loss":
+        #: en: Until it is confirmed the card may still be usable: if it is urgent, report the loss by calling 12333 now.
+        lines.append(translate("outcomes", "确认之前卡片可能仍可使用；如情况紧急，请立即拨打 12333 电话挂失。"))
     #: en: Your request is recorded
-    return Message(translate("outcomes", "申请已记录"),
-                   #: en: The social security system has not confirmed it yet; the kiosk will send it again by itself. Reference: %1
-                   translate("outcomes", "社保系统暂未确认，本机会自动重新提交。查询编号：%1")
-                   .replace("%1", str(info.get("reference") or "")),
-                   check, kind="info", code="PENDING")
+    return Message(translate("outcomes", "申请已记录"), "\n".join(lines),
+                   #: en: You can check the result later under "Card status and progress". If it is not confirmed by tomorrow, call 12333 or go to a service counter with the reference number.
+                   translate("outcomes", "您可以稍后通过“查询卡状态和制卡进度”查看办理结果。如明天仍未确认，请凭查询编号拨打 12333 或到柜台咨询。"),
+                   kind="info", code="PENDING")
 
 
 def identity_refused(_info: Mapping[str, Any]) -> Message:

@@ -41,7 +41,7 @@ from ..app import now, state
 from ..auth import current_kiosk_id
 from ..cards import (add_working_days, age_on, application_answer, china_day,
                      open_applications, refresh, refuse_void)
-from ..citizen import citizen, current
+from ..citizen import citizen, citizen_write, current
 from ..errors import ApiError, validation_failed
 from ..idempotency import idempotent
 from ..models import Application, ApplicationStage
@@ -70,7 +70,7 @@ def list_applications():
 
 
 @bp.post("/v1/me/renewals")
-@citizen
+@citizen_write
 @idempotent
 def apply_for_renewal():
     body = json_body()

@@ -29,7 +29,7 @@ from .. import db
 from ..app import now, state
 from ..auth import current_kiosk_id
 from ..cards import card_answer, current_card, refresh, refuse_void, replacement_applied
-from ..citizen import Citizen, citizen, current, session_card
+from ..citizen import Citizen, citizen, citizen_write, current, session_card
 from ..errors import ApiError, validation_failed
 from ..idempotency import idempotent
 from ..models import Card, Loss
@@ -73,7 +73,7 @@ def get_card():
 
 
 @bp.post("/v1/me/card/loss")
-@citizen
+@citizen_write
 @idempotent
 def report_loss():
     body = json_body()
@@ -112,7 +112,7 @@ def report_loss():
 
 
 @bp.delete("/v1/me/card/loss")
-@citizen
+@citizen_write
 @idempotent
 def lift_loss():
     rules = state().rules

@@ -30,7 +30,7 @@ from flask import Blueprint
 from .. import db, validation
 from ..app import now, state
 from ..cards import china_day
-from ..citizen import citizen, current
+from ..citizen import citizen, citizen_write, current
 from ..errors import validation_failed
 from ..idempotency import idempotent
 from ..models import Person
@@ -63,7 +63,7 @@ def get_profile():
 
 
 @bp.patch("/v1/me/profile")
-@citizen
+@citizen_write
 @idempotent
 def patch_profile():
     body = json_body()

@@ -22,17 +22,21 @@ office must do for it, is in ``docs/outbox.md``.
    (``synchronous = FULL``): from here on a kill cannot lose the request;
 2. sends it; on an answer, settles the entry (body and token wiped) and returns
    the parsed answer, or re-raises the back office's refusal;
-3. on :class:`~kiosk.errors.OutcomeUnknown` or
-   :class:`~kiosk.errors.BackOfficeUnavailable` (or an answer it cannot read),
+3. when the outcome is unknown (:func:`outcome_unknown`: no answer, a 5xx such as
+   ``500 INTERNAL``, an unreadable answer, the same request still running),
    leaves the entry pending and returns a :class:`PendingOutcome` with the
    citizen's reference number.
 
 :meth:`Outbox.replay` (at start-up, then periodically: :class:`Replayer`)
 re-sends each due entry with the SAME key, the same bytes and the stored
-token; an answer settles it and the journal attempt goes ``pending`` -> ``ok``
-or ``refused``; no answer reschedules it with exponential backoff and jitter.
-After ``max_tries`` sends or ``max_age_s`` (below the back office's key
-retention, 24 h) an entry is given up: ``gave_up``, its attempt stays
+token, and, for a citizen write, the time it was made (``X-Original-Timestamp``:
+the back office completes a request made while the session lived even after
+the session ended, for 24 h); an answer settles it and the journal attempt goes
+``pending`` -> ``ok`` or ``refused``; an unknown outcome (the same rule as the
+first send) reschedules it with exponential backoff and jitter.
+After ``max_age_s`` (20 h: below the back office's late-replay window, 24 h,
+and key retention, 48 h), or ``max_tries`` sends if one is set, an entry is
+given up: ``gave_up``, its attempt stays
 ``pending`` with ``error_code = "OUTBOX_GAVE_UP"`` for a technician.
 """
 
@@ -53,7 +57,7 @@ from sqlalchemy.exc import IntegrityError
 from kiosk.backoffice_client import MALFORMED_RESPONSE, ApiCall, BackOfficeClient
 from kiosk.errors import (BackOfficeError, BackOfficeUnavailable, BadSignature, ClockSkew,
                           EndpointNotFound, IdempotencyKeyInUse, IdempotencyKeyReused, Internal,
-                          NoSession, RateLimited)
+                          NoSession, RateLimited, ReplayTooOld)
 
 from .journal import Attempt, Journal
 from .schema import attempts, from_text, outbox, to_text, write_tx
@@ -63,9 +67,20 @@ log = logging.getLogger("kiosk.outbox")
 #: where a citizen can check a pending outcome (the UI words each one)
 HOW_TO_CHECK = ("kiosk_card_status", "service_counter", "hotline_12333")
 
-#: answers after which a replay tries again later (the request had no effect yet)
-_RETRY_LATER = (IdempotencyKeyInUse, RateLimited, Internal, BadSignature, ClockSkew,
-                EndpointNotFound)
+#: refusals after which a replay tries again later: nothing happened, and the request is
+#: still owed to the citizen (the kiosk's clock, its key or the server's version may be fixed)
+_RETRY_LATER = (RateLimited, BadSignature, ClockSkew, EndpointNotFound)
+
+
+def outcome_unknown(exc: BackOfficeError) -> bool:
+    """THE rule, for the first send and every replay alike: no answer (a timeout, a cut
+    connection, no connection), a 5xx (``500 INTERNAL`` included), an unreadable answer,
+    or the same request still running (``IDEMPOTENCY_KEY_IN_USE``) do not say what
+    happened: the entry stays pending and is asked again with the same key until the
+    back office's stored answer says."""
+    status = exc.http_status or 0
+    return (isinstance(exc, (BackOfficeUnavailable, IdempotencyKeyInUse, Internal))
+            or exc.code == MALFORMED_RESPONSE or status >= 500 or status < 400)
 
 
 def reference_for(idempotency_key: str) -> str:
@@ -90,7 +105,7 @@ class PendingOutcome:
     entry_id: int
     attempt_id: int | None
     queued_at: dt.datetime
-    reason: str                      # OUTCOME_UNKNOWN | BACKOFFICE_UNAVAILABLE | MALFORMED_RESPONSE
+    reason: str                      # the code that left it unknown: OUTCOME_UNKNOWN, INTERNAL...
     how_to_check: tuple[str, ...] = HOW_TO_CHECK
     pending = True
 
@@ -144,7 +159,7 @@ class ReplayReport:
 class Outbox:
     """The outbox in a journal's SQLite file (``Outbox(path)`` opens the journal itself)."""
 
-    def __init__(self, journal: Journal | str | os.PathLike, *, max_tries: int = 12,
+    def __init__(self, journal: Journal | str | os.PathLike, *, max_tries: int | None = None,
                  max_age_s: float = 20 * 3600, first_delay_s: float = 5.0,
                  max_delay_s: float = 600.0, kiosk_id: str | None = None,
                  strict: bool | None = None,
@@ -154,7 +169,9 @@ class Outbox:
         self.journal = (journal if isinstance(journal, Journal)
                         else Journal(journal, kiosk_id=kiosk_id, strict=strict, clock=clock))
         self.engine = self.journal.engine
-        self.max_tries = max(1, int(max_tries))
+        #: None: no limit by count; the age limit decides (the rule: ask again until the
+        #: stored answer says, as long as the back office still completes it)
+        self.max_tries = None if max_tries is None else max(1, int(max_tries))
         self.max_age_s = float(max_age_s)
         self.first_delay_s = float(first_delay_s)
         self.max_delay_s = float(max_delay_s)
@@ -209,7 +226,7 @@ class Outbox:
             try:
                 result = client.perform(call, idempotency_key=key, bearer=bearer)
             except BackOfficeError as exc:
-                if isinstance(exc, BackOfficeUnavailable) or exc.code == MALFORMED_RESPONSE:
+                if outcome_unknown(exc):
                     return self._left_pending(entry_id, reference, call, attempt, exc)
                 self._settle(entry_id, "refused" if getattr(exc, "refusal", False)
                              or exc.code == "SESSION_EXPIRED" else "failed",
@@ -329,19 +346,19 @@ class Outbox:
     def _replay_one(self, client: BackOfficeClient, row, report: ReplayReport) -> bool:
         """Send one entry again; False when the back office is unreachable."""
         tries = row.tries + 1
+        # a citizen write says when it was made: the back office completes it after the
+        # session ended if it was made while the session lived (docs/outbox.md)
+        original = int(from_text(row.created_at).timestamp()) if row.bearer else None
         try:
             client.request(row.method, row.path, body_bytes=row.body,
-                           idempotency_key=row.idempotency_key, bearer=row.bearer)
-        except BackOfficeUnavailable as exc:
-            self._reschedule(row, tries, exc.code, report)
-            return False
-        except _RETRY_LATER as exc:
-            self._reschedule(row, tries, exc.code, report)
-            return True
+                           idempotency_key=row.idempotency_key, bearer=row.bearer,
+                           original_timestamp=original)
         except BackOfficeError as exc:
-            status = exc.http_status or 0
-            if exc.code == MALFORMED_RESPONSE or status >= 500 or status < 400:
+            if outcome_unknown(exc) or isinstance(exc, _RETRY_LATER):
                 self._reschedule(row, tries, exc.code, report)
+                return not isinstance(exc, BackOfficeUnavailable)
+            if isinstance(exc, ReplayTooOld) and not exc.not_done:
+                self._give_up(row, tries, exc.code, report)   # the back office cannot tell
                 return True
             outcome = "failed" if isinstance(exc, IdempotencyKeyReused) else "refused"
             step = self._step("outbox_replayed", tries, result=outcome, error=exc.code)
@@ -364,19 +381,8 @@ class Outbox:
     def _reschedule(self, row, tries: int, code: str, report: ReplayReport) -> None:
         now = self._now()
         age_s = (now - from_text(row.created_at)).total_seconds()
-        if tries >= self.max_tries or age_s >= self.max_age_s:
-            with write_tx(self.engine) as conn:
-                result = conn.execute(update(outbox).where(outbox.c.id == row.id,
-                                                           outbox.c.state == "pending").values(
-                    state="gave_up", tries=tries, last_error=code, body=None, bearer=None,
-                    updated_at=to_text(now)))
-                if result.rowcount == 1 and row.attempt_id is not None:
-                    self.journal.settle(row.attempt_id, "pending", "OUTBOX_GAVE_UP",
-                                        step=self._step("outbox_gave_up", tries, error=code),
-                                        conn=conn)
-            log.error("outbox %s (%s): gave up after %d tries (%s); outcome unknown",
-                      row.reference, row.operation, tries, code)
-            report.gave_up.append(row.reference)
+        if (self.max_tries is not None and tries >= self.max_tries) or age_s >= self.max_age_s:
+            self._give_up(row, tries, code, report)
             return
         next_try = now + dt.timedelta(seconds=self._delay_s(tries))
         with write_tx(self.engine) as conn:
@@ -385,6 +391,23 @@ class Outbox:
                 tries=tries, last_error=code, updated_at=to_text(now),
                 next_try_at=to_text(next_try)))
         report.still_pending.append(row.reference)
+
+    def _give_up(self, row, tries: int, code: str, report: ReplayReport) -> None:
+        """The outcome stays unknown for good: ``gave_up``, the attempt ``pending`` with
+        ``OUTBOX_GAVE_UP`` for a technician (the last answer in its step)."""
+        now = self._now()
+        with write_tx(self.engine) as conn:
+            result = conn.execute(update(outbox).where(outbox.c.id == row.id,
+                                                       outbox.c.state == "pending").values(
+                state="gave_up", tries=tries, last_error=code, body=None, bearer=None,
+                updated_at=to_text(now)))
+            if result.rowcount == 1 and row.attempt_id is not None:
+                self.journal.settle(row.attempt_id, "pending", "OUTBOX_GAVE_UP",
+                                    step=self._step("outbox_gave_up", tries, error=code),
+                                    conn=conn)
+        log.error("outbox %s (%s): gave up after %d tries (%s); outcome unknown",
+                  row.reference, row.operation, tries, code)
+        report.gave_up.append(row.reference)
 
     # --- looking ---------------------------------------------------------------------------
     def backlog(self) -> int:

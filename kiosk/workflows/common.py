@@ -312,7 +312,7 @@ class ServiceWorkflow(Workflow):
             return False
         self._step("pending", reference=result.reference, **(journal or {}))
         self._go("pending", reference=result.reference, reason=result.reason,
-                 how_to_check=result.how_to_check, **info)
+                 operation=result.operation, how_to_check=result.how_to_check, **info)
         return True
 
     def _session_opened(self) -> bool:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from backoffice import db
 from backoffice.app import create_app, get_state
 from backoffice.config import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET, BackOfficeConfig
+from backoffice.errors import ApiError
 from backoffice.idempotency import check_routes, idempotent, request_fingerprint
 from backoffice.models import CardAuth, IdempotencyRecord
 from bo_support import RawKiosk, error_of, kat_body
@@ -217,8 +218,29 @@ def test_an_unexpected_failure_releases_the_key_and_rolls_back():
     assert third.headers["Idempotent-Replayed"] == "true" and len(calls) == 2
 
 
+def test_a_5xx_answer_is_not_stored_and_frees_the_key():
+    """A 5xx says nothing about what happened (docs/outbox.md): never a stored answer."""
+    app = create_app(BackOfficeConfig.for_tests())
+    calls = []
+
+    @idempotent
+    def ledger_down_once():
+        calls.append(1)
+        if len(calls) == 1:
+            raise ApiError("INTERNAL", "the ledger is down", status=500)
+        return {"ok": True}
+
+    app.add_url_rule("/v1/ledger", "ledger", ledger_down_once, methods=["POST"])
+    key, client = str(uuid.uuid4()), app.test_client()
+    assert signed(client, "POST", "/v1/ledger", b"{}", key).status_code == 500
+    assert count(get_state(app), IdempotencyRecord) == 0
+    second = signed(client, "POST", "/v1/ledger", b"{}", key)
+    assert second.status_code == 200 and "Idempotent-Replayed" not in second.headers
+    assert len(calls) == 2
+
+
 def test_old_keys_are_purged():
-    app = create_app(BackOfficeConfig.for_tests(idempotency_retention_s=60))
+    app = create_app(BackOfficeConfig.for_tests(idempotency_retention_s=60, late_replay_window_s=60))
     st = get_state(app)
     old = st.clock.wall() - dt.timedelta(seconds=120)
     with st.database.session() as s:

@@ -30,6 +30,7 @@ from kiosk.errors import CardAlreadyLost, NoSession
 from kiosk.journal import Journal, Outbox, PendingOutcome, Replayer, reference_for
 
 from .test_backoffice_client_api import card_auth, people, start_server
+from tests.support.network import dead_url
 
 from backoffice.config import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET  # noqa: E402
 
@@ -359,22 +360,55 @@ def test_unreachable_backs_off_then_gives_up(tmp_path):
         assert outbox_rows(tmp_path / "j.sqlite3")[0]["body"] is None
 
 
-def test_an_expired_token_that_never_reached_the_back_office_is_refused(tmp_path, backoffice,
-                                                                         direct):
+def test_a_long_outage_is_asked_again_until_the_age_limit(tmp_path):
+    """No limit by count: an outage of hours does not give up on a request the back office
+    would still complete; 20 hours does."""
+    now = [dt.datetime(2025, 3, 1, 10, 0, tzinfo=UTC)]
+    from kiosk.backoffice_types import Session
+    with BackOfficeClient(dead_url(), DEMO_KIOSK_ID, DEMO_KIOSK_SECRET,
+                          max_attempts=1) as client, \
+            Outbox(tmp_path / "j.sqlite3", clock=lambda: now[0], rng=lambda: 1.0) as outbox:
+        client.use_session(Session("s1", "t" * 32, None, None))
+        pending = outbox.submit(client, report_loss_call("temporary"))
+        for _ in range(30):                            # 5 hours at the 10-minute ceiling
+            now[0] += dt.timedelta(minutes=10)
+            assert outbox.replay(client).still_pending == [pending.reference]
+        [e] = outbox.entries()
+        assert e.state == "pending" and e.tries == 31
+        now[0] += dt.timedelta(hours=15)
+        assert outbox.replay(client).gave_up == [pending.reference]
+
+
+@pytest.mark.parametrize("made", ["in_the_session", "after_it_expired"])
+def test_a_request_that_never_arrived_is_replayed_after_the_session(tmp_path, backoffice, direct,
+                                                                    made):
+    """docs/outbox.md, "A replay after the session": a request made while the session lived
+    runs when replayed after its end; one made after the session expired is refused."""
+    in_session = made == "in_the_session"
     with Proxy(backoffice.port) as proxy, \
             BackOfficeClient(proxy.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET) as client, Outbox(tmp_path / "j.sqlite3") as outbox:
         open_card_session(client, "card_long_name")
+        if not in_session:
+            direct.request("POST", "/v1/test/clock", json_body={"advance_s": 900})
         proxy.mode = "swallow"
         wait_briefly_for_answers(client)
         with outbox.journal.attempt("temporary_loss") as a:
             pending = outbox.submit(client, report_loss_call("temporary"), attempt=a)
-    direct.request("POST", "/v1/test/clock", json_body={"advance_s": 601})
+        proxy.mode = "forward"
+        client.timeout = (client.timeout[0], 10)
+        client.end_session()                       # the citizen leaves; the token is dead
+    assert losses_of(backoffice, "E65000006") == 0
     with Outbox(tmp_path / "j.sqlite3") as outbox:
         report = outbox.replay(direct)
-        assert report.refused == [pending.reference]
         record = outbox.journal.get(a.id)
-        assert (record.outcome, record.error_code) == ("refused", "SESSION_EXPIRED")
-    assert losses_of(backoffice, "E65000006") == 0
+        if in_session:
+            assert report.delivered == [pending.reference]
+            assert (record.outcome, record.error_code) == ("ok", None)
+            assert record.steps[-1]["stored_answer"] is False
+        else:
+            assert report.refused == [pending.reference]
+            assert (record.outcome, record.error_code) == ("refused", "SESSION_EXPIRED")
+    assert losses_of(backoffice, "E65000006") == (1 if in_session else 0)
 
 
 def test_an_expired_token_after_the_effect_still_gets_the_stored_answer(tmp_path, backoffice,

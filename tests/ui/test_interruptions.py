@@ -379,6 +379,33 @@ def test_back_office_gone(kiosk, service, step, told):
     _nothing_typed_left(c)
 
 
+def test_a_500_after_the_loss_was_recorded_is_pending_then_ok(kiosk):
+    """The back office records the loss, then answers 500 INTERNAL (an injected fault,
+    docs/outbox.md): the citizen is told it is recorded and not yet confirmed, never that
+    it failed; the replay before the session ends learns the truth; one loss on record."""
+    from sqlalchemy import func, select
+
+    from backoffice.models import Card, Loss
+
+    c = Citizen(kiosk)
+    step = walk(c, FLOWS["loss_report"], "confirm")
+    kiosk.demo.office.state.injected_faults.arm("POST", "/v1/me/card/loss", "after", 1)
+    step.go_on(c)
+    r = c.wait("result", timeout=SLOW_MS)
+    assert r.heading.text() == "申请已记录" and r.kind == "info" and r.code == "PENDING"
+    assert "失败" not in r.heading.text() + r.text.text() + r.advice.text()
+    assert "12333" in r.text.text()                          # urgent: report it by phone now
+    assert "12333" in r.advice.text() and "柜台" in r.advice.text()
+    att = _wait_outcome(c, "loss_report", {"ok"})
+    assert att.reference and att.reference in r.text.text()
+    with kiosk.demo.office.state.database.session() as s:
+        card_id = s.scalar(select(Card.id).where(Card.card_no == ORDINARY.card.card_no))
+        assert s.scalar(select(func.count()).select_from(Loss)
+                        .where(Loss.card_id == card_id)) == 1
+    kiosk.click(r.done_button)
+    c.wait("attract")
+
+
 # --- (c) the citizen goes idle at each step -----------------------------------------------------
 
 #: the identity step, a middle step and the confirm step of each service (all, for the short ones)
