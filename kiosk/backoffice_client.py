@@ -54,6 +54,7 @@ import logging
 import random
 import re
 import secrets
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -279,6 +280,7 @@ class BackOfficeClient:
                              "use https with a CA bundle")
         if parts.query or parts.fragment:
             raise ValueError("the back-office base URL takes no query or fragment")
+        self._root = self                 # the client whose views (for_citizen) share its URL
         self.base_url = base_url.rstrip("/")
         self.kiosk_id = kiosk_id
         self.timeout = (float(connect_timeout), float(read_timeout))
@@ -311,7 +313,17 @@ class BackOfficeClient:
         self.last_replayed = False
         #: calls of this client (this view) waiting for the back office now
         self.requests_in_flight = 0
+        self._in_flight_lock = threading.Lock()     # the card read's calls come from two threads
         self._owns_pool = True
+
+    @property
+    def base_url(self) -> str:
+        """The back office's URL, the same for the client and all its views."""
+        return self._root._base_url
+
+    @base_url.setter
+    def base_url(self, url: str) -> None:
+        self._root._base_url = url
 
     # --- lifecycle -------------------------------------------------------------
     def for_citizen(self) -> "BackOfficeClient":
@@ -323,6 +335,7 @@ class BackOfficeClient:
         view._citizen = view._pending_sms = None
         view.last_replayed = False
         view.requests_in_flight = 0
+        view._in_flight_lock = threading.Lock()
         view._owns_pool = False
         return view
 
@@ -665,7 +678,7 @@ class BackOfficeClient:
         auth = None if signed else _NoAuth()
         deadline = time.monotonic() + self.deadline_s
 
-        self.requests_in_flight += 1
+        self._count_in_flight(+1)
         try:
             for attempt in range(1, self.max_attempts + 1):
                 started = time.monotonic()
@@ -724,7 +737,11 @@ class BackOfficeClient:
                         raise
             raise AssertionError("unreachable")  # pragma: no cover
         finally:
-            self.requests_in_flight -= 1
+            self._count_in_flight(-1)
+
+    def _count_in_flight(self, delta: int) -> None:
+        with self._in_flight_lock:
+            self.requests_in_flight += delta
 
     def _exchange(self, method: str, url: str, body: bytes | None, headers: dict[str, str],
                   auth: Any, deadline: float) -> tuple[requests.Response, bytes]:

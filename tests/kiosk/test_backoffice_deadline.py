@@ -94,6 +94,8 @@ def test_a_view_for_a_citizen_has_its_own_token_and_count():
         assert view.session_token is None and c.requests_in_flight == 0
         view.close()                                   # a view leaves the shared pool open
         assert c.request("GET", "/v1/me/card", bearer="t")["status"] == "active"
+        c.base_url = "http://127.0.0.1:9"              # the back office moved: views follow
+        assert view.base_url == "http://127.0.0.1:9"
 
 
 # --- item 8: the Content-Type --------------------------------------------------------------
