@@ -128,3 +128,16 @@ def test_an_error_body_not_declared_as_json_is_malformed():
         with pytest.raises(BackOfficeError) as info:
             c.request("GET", "/v1/me/card", bearer="t")
     assert info.value.code == MALFORMED_RESPONSE
+
+
+def test_kiosk_diag_names_a_trickling_back_office(monkeypatch):
+    from kiosk import diagnostics
+
+    monkeypatch.setattr(diagnostics, "BACKOFFICE_READ_TIMEOUT_S", DEADLINE_S)
+    with TrickleServer(interval_s=0.3) as srv:
+        started = time.monotonic()
+        result = diagnostics.check_backoffice(srv.url)
+        elapsed = time.monotonic() - started
+    assert elapsed < DEADLINE_S + MARGIN_S
+    assert result.status == "fail"
+    assert result.detail["reason"] == "deadline" and "too slow" in result.summary
