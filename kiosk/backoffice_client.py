@@ -311,8 +311,10 @@ class BackOfficeClient:
         self._pending_sms: Session | None = None
         #: whether the last answer was a stored one (``Idempotent-Replayed: true``)
         self.last_replayed = False
-        #: calls of this client (this view) waiting for the back office now
+        #: calls of this client (this view) waiting for the back office now, and the writes
+        #: among them (whose outcome is unknown if the caller stops waiting)
         self.requests_in_flight = 0
+        self.writes_in_flight = 0
         self._in_flight_lock = threading.Lock()     # the card read's calls come from two threads
         self._owns_pool = True
 
@@ -334,7 +336,7 @@ class BackOfficeClient:
         view = copy.copy(self)
         view._citizen = view._pending_sms = None
         view.last_replayed = False
-        view.requests_in_flight = 0
+        view.requests_in_flight = view.writes_in_flight = 0
         view._in_flight_lock = threading.Lock()
         view._owns_pool = False
         return view
@@ -678,7 +680,8 @@ class BackOfficeClient:
         auth = None if signed else _NoAuth()
         deadline = time.monotonic() + self.deadline_s
 
-        self._count_in_flight(+1)
+        write = method in WRITE_METHODS
+        self._count_in_flight(+1, write)
         try:
             for attempt in range(1, self.max_attempts + 1):
                 started = time.monotonic()
@@ -737,11 +740,13 @@ class BackOfficeClient:
                         raise
             raise AssertionError("unreachable")  # pragma: no cover
         finally:
-            self._count_in_flight(-1)
+            self._count_in_flight(-1, write)
 
-    def _count_in_flight(self, delta: int) -> None:
+    def _count_in_flight(self, delta: int, write: bool) -> None:
         with self._in_flight_lock:
             self.requests_in_flight += delta
+            if write:
+                self.writes_in_flight += delta
 
     def _exchange(self, method: str, url: str, body: bytes | None, headers: dict[str, str],
                   auth: Any, deadline: float) -> tuple[requests.Response, bytes]:

@@ -550,12 +550,18 @@ class KioskController(QObject):
 
     def _true_cause(self, s: Session, exc: BaseException) -> BaseException:
         """A job's deadline that passed while the back office was being asked is the back
-        office's slowness, not the card's (never 读卡超时 for a network wait)."""
-        clients = (s.client, self.services.client)
-        if isinstance(exc, errors.CardTimeout) and any(
-                getattr(c, "requests_in_flight", 0) for c in clients if c is not None):
+        office's slowness, not the card's (never 读卡超时 for a network wait); a write
+        still waiting for its answer may have taken effect."""
+        if not isinstance(exc, errors.CardTimeout):
+            return exc
+        clients = [c for c in (s.client, self.services.client) if c is not None]
+        details = {"reason": "step_deadline"}
+        if any(getattr(c, "writes_in_flight", 0) for c in clients):
+            return errors.OutcomeUnknown("the back office did not answer in time; the request "
+                                         "may have taken effect", details=details)
+        if any(getattr(c, "requests_in_flight", 0) for c in clients):
             return errors.BackOfficeTimeout("the back office did not answer in time",
-                                            details={"reason": "step_deadline"})
+                                            details=details)
         return exc
 
     def _citizen_client(self, s: Session) -> Any:

@@ -108,6 +108,28 @@ def test_a_trickling_back_office_is_named_not_the_card(make_kiosk, slow_office, 
                       timeout=int((deadline_s + 2) * 1000))
 
 
+@pytest.mark.parametrize("deadline_s, command_timeout_s", [(1.5, 6.0), (4.0, 1.5)],
+                         ids=["client-deadline", "step-deadline"])
+def test_a_trickled_write_is_told_as_not_known_because_too_slow(make_kiosk, slow_office, demo,
+                                                                deadline_s, command_timeout_s):
+    # the write is the card session's opening (POST /v1/sessions): it may have run
+    slow_office.trickle = lambda method, path: method == "POST" and path == "/v1/sessions"
+    k = make_kiosk(deadline_s=deadline_s, command_timeout_s=command_timeout_s)
+    c = _ask_card_status(k)
+    result = c.wait("result", timeout=int((min(deadline_s, command_timeout_s) + 3) * 1000))
+    assert slow_office.trickled == ["POST /v1/sessions"]
+    assert result.heading.text() == "无法确认办理结果"
+    assert "社保系统没有在规定时间内应答，无法确认是否办理成功" in k.all_texts()
+    assert "读卡超时" not in k.all_texts() and "没有任何改动" not in k.all_texts()
+    k.qtbot.waitUntil(lambda: any(a.ended_at for a in _attempts(demo, "card_status")),
+                      timeout=3000)
+    attempt = _attempts(demo, "card_status")[0]
+    assert (attempt.outcome, attempt.error_code) == ("timeout", "OUTCOME_UNKNOWN")
+    k.remove()
+    k.qtbot.waitUntil(lambda: slow_office.active == 0 and not k.controller._retired,
+                      timeout=int((deadline_s + 2) * 1000))
+
+
 def test_the_next_citizen_is_served_while_a_call_is_stuck(make_kiosk, slow_office):
     k = make_kiosk(deadline_s=4.0, command_timeout_s=10.0)
     c = _ask_card_status(k)
