@@ -913,6 +913,15 @@ def hsm_step(client: BackOfficeClient) -> Callable[[CardAuthRequest], CardAuthAn
     """The card layer's HSM step, backed by ``POST /v1/card-auth`` of ``client``."""
 
     def step(req: CardAuthRequest) -> CardAuthAnswer:
-        return client.card_auth(req)
+        try:
+            return client.card_auth(req)
+        except OutcomeUnknown as exc:
+            # authenticating a card changes nothing: no outcome to be unknown, only a back
+            # office too slow (no answer in time) or unreachable (the connection lost)
+            slow = exc.details.get("reason") in ("deadline", "read_timeout")
+            cls = BackOfficeTimeout if slow else BackOfficeUnavailable
+            raise cls("the back office did not authenticate the card in time" if slow
+                      else "the connection to the back office was lost",
+                      details=exc.details) from None
 
     return step

@@ -130,6 +130,21 @@ def test_a_trickled_write_is_told_as_not_known_because_too_slow(make_kiosk, slow
                       timeout=int((deadline_s + 2) * 1000))
 
 
+def test_a_trickled_card_authentication_is_named_not_the_card(make_kiosk, slow_office, demo):
+    slow_office.trickle = lambda method, path: method == "POST" and path == "/v1/card-auth"
+    k = make_kiosk(deadline_s=1.5, command_timeout_s=6.0)
+    k.insert("ordinary", wait_home=False)
+    result = Citizen(k).wait("result", timeout=4500)
+    assert slow_office.trickled == ["POST /v1/card-auth"]
+    assert result.heading.text() == SLOW_TITLE
+    assert "读卡超时" not in k.all_texts()
+    k.remove()
+    k.qtbot.waitUntil(lambda: any(a.ended_at for a in _attempts(demo, "kiosk_session")),
+                      timeout=3000)
+    session = _attempts(demo, "kiosk_session")[0]
+    assert (session.outcome, session.error_code) == ("failed", "BACKOFFICE_TIMEOUT")
+
+
 def test_the_next_citizen_is_served_while_a_call_is_stuck(make_kiosk, slow_office):
     k = make_kiosk(deadline_s=4.0, command_timeout_s=10.0)
     c = _ask_card_status(k)
