@@ -22,7 +22,7 @@ from tests.support.trickle import TrickleServer
 from .test_backoffice_client import ScriptedServer
 
 DEADLINE_S = 1.0
-MARGIN_S = 0.5
+MARGIN_S = 1.0             # scheduling on a loaded machine; without the deadline: 18 s
 
 
 def _client(url: str, **kw) -> BackOfficeClient:
