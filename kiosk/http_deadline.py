@@ -106,12 +106,19 @@ class DeadlineAdapter(HTTPAdapter):
 
     def init_poolmanager(self, *args, **kwargs) -> None:
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = dict(_POOLS)
+        _watch_pools(self.poolmanager)
 
     def proxy_manager_for(self, proxy, **proxy_kwargs):
         manager = super().proxy_manager_for(proxy, **proxy_kwargs)
-        manager.pool_classes_by_scheme = dict(_POOLS)
+        _watch_pools(manager)
         return manager
+
+
+def _watch_pools(manager) -> None:
+    """urllib3's own pools become watched ones (a SOCKS proxy's pools are left alone: there
+    the per-read timeouts and the body's deadline checks still bound the exchange)."""
+    if manager.pool_classes_by_scheme.get("http") is HTTPConnectionPool:
+        manager.pool_classes_by_scheme = dict(_POOLS)
 
 
 def read_body(response: requests.Response, deadline: float) -> bytes:
