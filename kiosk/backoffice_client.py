@@ -2,9 +2,12 @@
 
 One :class:`BackOfficeClient` per back office: one ``requests.Session`` (one
 connection pool), every request signed (:class:`KioskSignature` signs the
-exact bytes sent and the path with query), every call with (connect, read)
-timeouts, a fresh ``Idempotency-Key`` per write unless the caller passes one,
-bounded retries with backoff and jitter where they are safe, and typed errors:
+exact bytes sent and the path with query), every call bounded in total by
+``deadline_s`` (connect, send, the headers and every read of the body, all
+attempts: :mod:`kiosk.http_deadline`; a back office that trickles its answer
+cannot hold the kiosk longer), a fresh ``Idempotency-Key`` per write unless
+the caller passes one, bounded retries with backoff and jitter where they are
+safe, and typed errors:
 
 ===========================================  ==========================================
 what happened                                raised
@@ -13,15 +16,19 @@ a contract error body ``{"error": {code}}``  the class in :data:`ERROR_CLASSES`,
                                              :class:`BackOfficeError` with ``.code``
 connection refused, DNS, connect timeout,    :class:`BackOfficeUnavailable`
 TLS failure, 502/503/504 after retries
-read timeout / connection lost after the     :class:`OutcomeUnknown` (a subclass of
-request was sent                             ``BackOfficeUnavailable``)
-an answer that is not the contract's shape   ``BackOfficeError(code="MALFORMED_RESPONSE")``
+a write without its whole answer in time     :class:`OutcomeUnknown` (a subclass of
+(read timeout, deadline) or connection lost  ``BackOfficeUnavailable``), ``details.reason``
+after the request was sent                   ``read_timeout``/``deadline``/``connection_lost``
+a read (GET) without its whole answer in     :class:`BackOfficeTimeout` (a subclass of
+time                                         ``BackOfficeUnavailable``; nothing changed)
+an answer that is not the contract's shape,  ``BackOfficeError(code="MALFORMED_RESPONSE")``
+or whose Content-Type is not JSON
 ===========================================  ==========================================
 
 Bodies (which may hold personal data) are never logged; log lines carry the
 method, the path without its query, the status, the time and the attempt.
-A client may be used from one thread at a time (``requests.Session`` is not
-guaranteed thread-safe); the kiosk makes back-office calls from a worker thread.
+A client (or a view of it, :meth:`BackOfficeClient.for_citizen`) is used from
+one thread at a time; views share the connection pool, which urllib3 guards.
 
 Every endpoint of the contract has a method here; answers are the frozen
 dataclasses of :mod:`kiosk.backoffice_types`. The client remembers the token
@@ -40,12 +47,14 @@ bytes and ``Idempotency-Key``, before sending it, and replays it later.
 from __future__ import annotations
 
 import base64
+import copy
 import ipaddress
 import json
 import logging
 import random
 import re
 import secrets
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -53,7 +62,6 @@ from typing import Any, Callable, Mapping
 from urllib.parse import quote, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 
 from . import __version__, signing
 from .backoffice_types import (DELIVERIES, LOSS_DURATIONS, LOSS_KINDS, PIN_OPERATIONS,
@@ -61,7 +69,7 @@ from .backoffice_types import (DELIVERIES, LOSS_DURATIONS, LOSS_KINDS, PIN_OPERA
                                Session, ShapeError, TechnicianSession,
                                applications_from_json)
 from .card import CardAuthAnswer, CardAuthRequest
-from .errors import (BackOfficeError, BackOfficeUnavailable, BadSignature, CardAlreadyLost,
+from .errors import (BackOfficeError, BackOfficeTimeout, BackOfficeUnavailable, BadSignature, CardAlreadyLost,
                      CardCancelled, CardNotFound, CardNotGenuine, CardNotLost, CardReplaced,
                      ChallengeFailed, ClockSkew, ContractError, EndpointNotFound,
                      FormalLossNotLiftable, IdempotencyKeyInUse, IdempotencyKeyReused,
@@ -69,6 +77,7 @@ from .errors import (BackOfficeError, BackOfficeUnavailable, BadSignature, CardA
                      OutcomeUnknown, PhotoInvalid, RateLimited, RenewalAlreadyInProgress,
                      ReplayTooOld, ServiceNotOffered, SessionExpired, TechnicianNotVerified, TooManyAttempts,
                      ValidationFailed)
+from .http_deadline import DeadlineAdapter, DeadlinePassed, Watchdog, read_body
 from .pin import Pin
 
 log = logging.getLogger("kiosk.backoffice")
@@ -116,6 +125,9 @@ CONTRACT_CODES = frozenset({
 })
 
 MALFORMED_RESPONSE = "MALFORMED_RESPONSE"
+#: default bound of one whole call (all attempts, every read), seconds: below the UI's
+#: 20 s step deadline (``ui.controller.UiSettings.command_timeout_s``)
+DEFAULT_DEADLINE_S = 10.0
 RETRYABLE_STATUSES = frozenset({502, 503, 504})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _HEX32_RE = re.compile(r"[0-9A-Fa-f]{32}")
@@ -267,7 +279,7 @@ class BackOfficeClient:
                  ca_bundle: str | None = None,
                  client_cert: str | tuple[str, str] | None = None,
                  connect_timeout: float = 3.05, read_timeout: float = 10,
-                 max_attempts: int = 3, backoff_s: float = 0.2, backoff_max_s: float = 2.0,
+                 deadline_s: float = DEFAULT_DEADLINE_S, max_attempts: int = 3, backoff_s: float = 0.2, backoff_max_s: float = 2.0,
                  clock: Callable[[], float] = time.time):
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -278,9 +290,13 @@ class BackOfficeClient:
                              "use https with a CA bundle")
         if parts.query or parts.fragment:
             raise ValueError("the back-office base URL takes no query or fragment")
+        self._root = self                 # the client whose views (for_citizen) share its URL
         self.base_url = base_url.rstrip("/")
         self.kiosk_id = kiosk_id
         self.timeout = (float(connect_timeout), float(read_timeout))
+        if deadline_s <= 0:
+            raise ValueError("the request deadline must be positive")
+        self.deadline_s = float(deadline_s)
         self.max_attempts = max(1, int(max_attempts))
         self.backoff_s = backoff_s
         self.backoff_max_s = backoff_max_s
@@ -292,7 +308,7 @@ class BackOfficeClient:
             s.cert = client_cert
         # no proxy / netrc from the environment for a loopback back office
         s.trust_env = not loopback
-        adapter = HTTPAdapter(max_retries=0, pool_connections=1, pool_maxsize=4)
+        adapter = DeadlineAdapter(max_retries=0, pool_connections=1, pool_maxsize=4)
         s.mount("http://", adapter)
         s.mount("https://", adapter)
         s.headers.update({"User-Agent": f"ssc-kiosk/{__version__}",
@@ -305,10 +321,39 @@ class BackOfficeClient:
         self._pending_sms: Session | None = None
         #: whether the last answer was a stored one (``Idempotent-Replayed: true``)
         self.last_replayed = False
+        #: calls of this client (this view) waiting for the back office now, and the writes
+        #: among them (whose outcome is unknown if the caller stops waiting)
+        self.requests_in_flight = 0
+        self.writes_in_flight = 0
+        self._in_flight_lock = threading.Lock()     # the card read's calls come from two threads
+        self._owns_pool = True
+
+    @property
+    def base_url(self) -> str:
+        """The back office's URL, the same for the client and all its views."""
+        return self._root._base_url
+
+    @base_url.setter
+    def base_url(self, url: str) -> None:
+        self._root._base_url = url
 
     # --- lifecycle -------------------------------------------------------------
+    def for_citizen(self) -> "BackOfficeClient":
+        """A view of this client for one citizen's session: the same connection pool,
+        signature and timeouts, its own session token and in-flight count. A call
+        still running for a citizen who has left (it ends by its deadline) cannot
+        give their token to the next citizen, nor take theirs."""
+        view = copy.copy(self)
+        view._citizen = view._pending_sms = None
+        view.last_replayed = False
+        view.requests_in_flight = view.writes_in_flight = 0
+        view._in_flight_lock = threading.Lock()
+        view._owns_pool = False
+        return view
+
     def close(self) -> None:
-        self._session.close()
+        if self._owns_pool:
+            self._session.close()
 
     def __enter__(self) -> "BackOfficeClient":
         return self
@@ -614,12 +659,15 @@ class BackOfficeClient:
                 original_timestamp: int | None = None) -> Any:
         """One API call; returns the parsed JSON answer (``None`` for 204).
 
+        The whole call (every attempt: connect, send, the headers, every read of
+        the body, the pauses between attempts) ends within ``deadline_s``.
         Writes (POST, PUT, PATCH, DELETE) carry ``idempotency_key`` or a fresh
-        UUID, the same on every retry. Retries (``max_attempts`` in all) happen on
-        connection errors, 502/503/504 and ``409 IDEMPOTENCY_KEY_IN_USE``; a read
-        timeout is not retried (the request may be running) and raises
-        :class:`OutcomeUnknown`. ``body_bytes`` sends exact JSON bytes (a replay).
-        A ``SESSION_EXPIRED`` answer to the remembered token forgets it.
+        UUID, the same on every retry. Retries (``max_attempts`` in all, while
+        time is left) happen on connection errors, 502/503/504 and ``409
+        IDEMPOTENCY_KEY_IN_USE``; a read timeout or the deadline passing is not
+        retried: a write then raises :class:`OutcomeUnknown` (it may be running),
+        a read :class:`BackOfficeTimeout`. ``body_bytes`` sends exact JSON bytes
+        (a replay). A ``SESSION_EXPIRED`` answer to the remembered token forgets it.
         ``original_timestamp`` (Unix seconds of the first send) marks an outbox
         replay that may complete after the session ended (docs/outbox.md).
         """
@@ -645,73 +693,119 @@ class BackOfficeClient:
         url = self.base_url + path
         log_path = path.split("?", 1)[0]
         auth = None if signed else _NoAuth()
+        deadline = time.monotonic() + self.deadline_s
 
-        for attempt in range(1, self.max_attempts + 1):
-            started = time.monotonic()
-            last = attempt == self.max_attempts
+        write = method in WRITE_METHODS
+        self._count_in_flight(+1, write)
+        try:
+            for attempt in range(1, self.max_attempts + 1):
+                started = time.monotonic()
+                last = attempt == self.max_attempts
+                try:
+                    response, content = self._exchange(method, url, body, headers, auth,
+                                                       deadline)
+                except requests.exceptions.SSLError as exc:
+                    log.warning("%s %s: TLS failure (%s)", method, log_path, type(exc).__name__)
+                    raise BackOfficeUnavailable("the back office's TLS certificate was refused",
+                                                details={"reason": "tls"}) from None
+                except requests.exceptions.ConnectTimeout:
+                    self._log_failure(method, log_path, "connect timeout", started, attempt)
+                    if last or not self._sleep(attempt, None, deadline):
+                        raise BackOfficeUnavailable("the back office did not accept a "
+                                                    "connection in time",
+                                                    details={"reason": "connect_timeout"}
+                                                    ) from None
+                except (requests.exceptions.ReadTimeout, DeadlinePassed) as exc:
+                    what = "read_timeout" if isinstance(exc, requests.exceptions.ReadTimeout) \
+                        else "deadline"
+                    self._log_failure(method, log_path, what.replace("_", " "), started, attempt)
+                    raise _timeout_error(method, what, self.deadline_s) from None
+                except requests.exceptions.ConnectionError as exc:
+                    sent = _was_sent(exc)
+                    self._log_failure(method, log_path, "connection lost" if sent
+                                      else "cannot connect", started, attempt)
+                    if last or not self._sleep(attempt, None, deadline):
+                        if sent:
+                            raise OutcomeUnknown("the connection to the back office was lost "
+                                                 "after sending; the request may have taken "
+                                                 "effect", details={"reason": "connection_lost"}
+                                                 ) from None
+                        raise BackOfficeUnavailable("the back office cannot be reached",
+                                                    details={"reason": "connect"}) from None
+                except requests.exceptions.RequestException as exc:
+                    # e.g. InvalidURL, ChunkedEncodingError, ContentDecodingError
+                    self._log_failure(method, log_path, type(exc).__name__, started, attempt)
+                    raise BackOfficeError("the back office's answer could not be read",
+                                          code=MALFORMED_RESPONSE) from None
+                else:
+                    ms = (time.monotonic() - started) * 1000
+                    log.info("%s %s -> %s %.0fms (attempt %d)", method, log_path,
+                             response.status_code, ms, attempt)
+                    if not last and (response.status_code in RETRYABLE_STATUSES
+                                     or _is_key_in_use(response, content)) \
+                            and self._sleep(attempt, response.headers.get("Retry-After"),
+                                            deadline):
+                        continue
+                    self.last_replayed = response.headers.get(REPLAYED_HEADER, "") == "true"
+                    try:
+                        return self._parse(response, content)
+                    except SessionExpired:
+                        if bearer and bearer == self.session_token:
+                            self.forget_session()
+                        raise
+            raise AssertionError("unreachable")  # pragma: no cover
+        finally:
+            self._count_in_flight(-1, write)
+
+    def _count_in_flight(self, delta: int, write: bool) -> None:
+        with self._in_flight_lock:
+            self.requests_in_flight += delta
+            if write:
+                self.writes_in_flight += delta
+
+    def _exchange(self, method: str, url: str, body: bytes | None, headers: dict[str, str],
+                  auth: Any, deadline: float) -> tuple[requests.Response, bytes]:
+        """One attempt, ended by ``deadline``: the answer and its whole body.
+
+        Each read waits at most the time left, and the watchdog cuts the
+        connection at the deadline (:mod:`kiosk.http_deadline`); an attempt that
+        passes it raises ``DeadlinePassed``.
+        """
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise DeadlinePassed()
+        timeout = (min(self.timeout[0], left), min(self.timeout[1], left))
+        response = None
+        with Watchdog(left) as watchdog:
             try:
                 response = self._session.request(method, url, data=body, headers=headers,
-                                                 timeout=self.timeout, auth=auth,
-                                                 allow_redirects=False)
-            except requests.exceptions.SSLError as exc:
-                log.warning("%s %s: TLS failure (%s)", method, log_path, type(exc).__name__)
-                raise BackOfficeUnavailable("the back office's TLS certificate was refused",
-                                            details={"reason": "tls"}) from None
+                                                 timeout=timeout, auth=auth,
+                                                 allow_redirects=False, stream=True)
+                content = read_body(response, deadline)
             except requests.exceptions.ConnectTimeout:
-                self._log_failure(method, log_path, "connect timeout", started, attempt)
-                if last:
-                    raise BackOfficeUnavailable("the back office did not accept a connection "
-                                                "in time", details={"reason": "connect_timeout"}
-                                                ) from None
-            except requests.exceptions.ReadTimeout:
-                self._log_failure(method, log_path, "read timeout", started, attempt)
-                raise OutcomeUnknown("the back office did not answer in time; the request "
-                                     "may have taken effect",
-                                     details={"reason": "read_timeout"}) from None
-            except requests.exceptions.ConnectionError as exc:
-                sent = _was_sent(exc)
-                self._log_failure(method, log_path, "connection lost" if sent
-                                  else "cannot connect", started, attempt)
-                if last:
-                    if sent:
-                        raise OutcomeUnknown("the connection to the back office was lost "
-                                             "after sending; the request may have taken "
-                                             "effect", details={"reason": "connection_lost"}
-                                             ) from None
-                    raise BackOfficeUnavailable("the back office cannot be reached",
-                                                details={"reason": "connect"}) from None
-            except requests.exceptions.RequestException as exc:
-                # e.g. InvalidURL, ChunkedEncodingError, ContentDecodingError
-                self._log_failure(method, log_path, type(exc).__name__, started, attempt)
-                raise BackOfficeError("the back office's answer could not be read",
-                                      code=MALFORMED_RESPONSE) from None
-            else:
-                ms = (time.monotonic() - started) * 1000
-                log.info("%s %s -> %s %.0fms (attempt %d)", method, log_path,
-                         response.status_code, ms, attempt)
-                if not last and (response.status_code in RETRYABLE_STATUSES
-                                 or _is_key_in_use(response)):
-                    self._sleep(attempt, response.headers.get("Retry-After"))
-                    continue
-                self.last_replayed = response.headers.get(REPLAYED_HEADER, "") == "true"
-                try:
-                    return self._parse(response)
-                except SessionExpired:
-                    if bearer and bearer == self.session_token:
-                        self.forget_session()
-                    raise
-            self._sleep(attempt, None)
-        raise AssertionError("unreachable")  # pragma: no cover
+                raise
+            except (requests.exceptions.RequestException, DeadlinePassed):
+                if response is not None:
+                    response.close()
+                if watchdog.expired or time.monotonic() >= deadline:
+                    raise DeadlinePassed() from None
+                raise
+        response.close()      # the body is read: the connection goes back to the pool
+        return response, content
 
     # --- helpers -------------------------------------------------------------------
-    def _sleep(self, attempt: int, retry_after: str | None) -> None:
+    def _sleep(self, attempt: int, retry_after: str | None, deadline: float) -> bool:
+        """Wait before the next attempt; False (no wait) when no time would be left."""
         delay = random.uniform(0, min(self.backoff_max_s, self.backoff_s * 2 ** attempt))
         if retry_after:
             try:
                 delay = max(delay, min(float(retry_after), self.backoff_max_s))
             except ValueError:
                 pass
+        if time.monotonic() + delay >= deadline:
+            return False
         time.sleep(delay)
+        return True
 
     @staticmethod
     def _log_failure(method: str, path: str, what: str, started: float, attempt: int) -> None:
@@ -719,18 +813,20 @@ class BackOfficeClient:
                     (time.monotonic() - started) * 1000, attempt)
 
     @staticmethod
-    def _parse(response: requests.Response) -> Any:
+    def _parse(response: requests.Response, content: bytes) -> Any:
         status = response.status_code
         if 200 <= status < 300:
-            if status == 204 or not response.content:
+            if status == 204 or not content:
                 if status == 204:
                     return None
                 raise _malformed("empty answer", status)
+            if not _is_json_type(response):
+                raise _malformed("the answer is not declared as JSON", status)
             try:
-                return response.json()
+                return json.loads(content)
             except ValueError:
                 raise _malformed("the answer is not JSON", status) from None
-        error = _contract_error(response)
+        error = _contract_error(response, content)
         if status in RETRYABLE_STATUSES:
             details = {"http_status": status}
             if error is not None:
@@ -757,9 +853,19 @@ class _NoAuth(requests.auth.AuthBase):
         return r
 
 
-def _contract_error(response: requests.Response) -> tuple[str, str, dict] | None:
+def _is_json_type(response: requests.Response) -> bool:
+    """The answer says it is JSON: ``application/json`` or ``application/<x>+json``."""
+    media = response.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/")
+                                           and media.endswith("+json"))
+
+
+def _contract_error(response: requests.Response, content: bytes
+                    ) -> tuple[str, str, dict] | None:
+    if not _is_json_type(response):
+        return None
     try:
-        data = response.json()
+        data = json.loads(content)
     except ValueError:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("error"), dict):
@@ -774,11 +880,11 @@ def _contract_error(response: requests.Response) -> tuple[str, str, dict] | None
     return code, message, details if isinstance(details, dict) else {}
 
 
-def _is_key_in_use(response: requests.Response) -> bool:
+def _is_key_in_use(response: requests.Response, content: bytes) -> bool:
     """``409 IDEMPOTENCY_KEY_IN_USE``: the same request is still running; safe to retry."""
     if response.status_code != 409:
         return False
-    error = _contract_error(response)
+    error = _contract_error(response, content)
     return error is not None and error[0] == "IDEMPOTENCY_KEY_IN_USE"
 
 
@@ -787,6 +893,15 @@ def _parse_with(parser: Callable[[Any], Any], data: Any, what: str) -> Any:
         return parser(data)
     except ShapeError as exc:
         raise _malformed(f"{what}: {exc}") from None
+
+
+def _timeout_error(method: str, what: str, deadline_s: float) -> BackOfficeUnavailable:
+    """No (whole) answer in time: a write may have taken effect, a read changed nothing."""
+    details = {"reason": what, "deadline_s": deadline_s}
+    if method in WRITE_METHODS:
+        return OutcomeUnknown("the back office did not answer in time; the request may have "
+                              "taken effect", details=details)
+    return BackOfficeTimeout("the back office did not answer in time", details=details)
 
 
 def _malformed(why: str, status: int | None = None) -> BackOfficeError:
@@ -813,6 +928,15 @@ def hsm_step(client: BackOfficeClient) -> Callable[[CardAuthRequest], CardAuthAn
     """The card layer's HSM step, backed by ``POST /v1/card-auth`` of ``client``."""
 
     def step(req: CardAuthRequest) -> CardAuthAnswer:
-        return client.card_auth(req)
+        try:
+            return client.card_auth(req)
+        except OutcomeUnknown as exc:
+            # authenticating a card changes nothing: no outcome to be unknown, only a back
+            # office too slow (no answer in time) or unreachable (the connection lost)
+            slow = exc.details.get("reason") in ("deadline", "read_timeout")
+            cls = BackOfficeTimeout if slow else BackOfficeUnavailable
+            raise cls("the back office did not authenticate the card in time" if slow
+                      else "the connection to the back office was lost",
+                      details=exc.details) from None
 
     return step

@@ -214,6 +214,7 @@ _UNREACHABLE_REASONS = {
     "connect": "cannot connect",
     "connect_timeout": f"no connection within {BACKOFFICE_CONNECT_TIMEOUT_S:g} s",
     "read_timeout": f"no answer within {BACKOFFICE_READ_TIMEOUT_S:g} s",
+    "deadline": f"no whole answer within {BACKOFFICE_READ_TIMEOUT_S:g} s (it is too slow)",
     "connection_lost": "the connection was lost",
     "tls": "TLS failed: a certificate was refused, ours or its",
 }
@@ -239,7 +240,8 @@ def check_backoffice(url: str, *, ca_bundle: str | None = None,
         client = BackOfficeClient(url, "diagnostics", b"unused: health is unsigned",
                                   ca_bundle=ca_bundle, client_cert=client_cert,
                                   connect_timeout=BACKOFFICE_CONNECT_TIMEOUT_S,
-                                  read_timeout=BACKOFFICE_READ_TIMEOUT_S, max_attempts=1,
+                                  read_timeout=BACKOFFICE_READ_TIMEOUT_S,
+                                  deadline_s=BACKOFFICE_READ_TIMEOUT_S, max_attempts=1,
                                   clock=clock)
     except ValueError as exc:
         return fail(name, f"back office URL refused: {exc}", **detail)

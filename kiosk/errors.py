@@ -145,6 +145,13 @@ class BackOfficeUnavailable(BackOfficeError):
     code = "BACKOFFICE_UNAVAILABLE"
 
 
+class BackOfficeTimeout(BackOfficeUnavailable):
+    """A read got no whole answer within its deadline (the back office is too slow or
+    trickles its answer); nothing was changed."""
+
+    code = "BACKOFFICE_TIMEOUT"
+
+
 class OutcomeUnknown(BackOfficeUnavailable):
     """A request may or may not have taken effect (timeout after sending)."""
 

@@ -10,6 +10,11 @@
   :class:`~kiosk.errors.CardTimeout` at once and the late answer, if it ever
   comes, is dropped; :meth:`CardWorker.drop` does the same for the jobs of
   a session that ended (card pulled).
+- :meth:`CardWorker.retire`: a session that ends leaves its worker what it
+  still runs (a back-office call ends by the client's deadline) and what it
+  queued (end the back-office session, close the card); the thread stops once
+  they are done and the next citizen's card gets a fresh worker, so a stuck
+  network never stands between the next citizen and the card.
 - :class:`WatcherBridge` re-emits a :class:`~devices.card.events.CardWatcher`'s
   callbacks, which come on the watcher's own thread, as a queued Qt signal.
 """
@@ -31,6 +36,8 @@ log = logging.getLogger(__name__)
 # default deadline of one job, seconds (a card read with the back office's HSM
 # step takes well under a second; each APDU is bounded at 5 s by the transport)
 DEFAULT_JOB_TIMEOUT_S = 20.0
+# threads that did not stop at shutdown (a call still running): kept, not destroyed running
+_STILL_RUNNING: list[QThread] = []
 
 
 class _Runner(QObject):
@@ -57,6 +64,8 @@ class _Job:
 
 class CardWorker(QObject):
     _run = Signal(int, object)
+    #: a retired worker whose thread has stopped (itself)
+    stopped = Signal(object)
 
     def __init__(self, name: str = "card", parent: QObject | None = None):
         super().__init__(parent)
@@ -70,6 +79,7 @@ class CardWorker(QObject):
         self._ids = itertools.count(1)
         self._jobs: dict[int, _Job] = {}
         self._running_count = 0                      # submitted and not answered, dropped or not
+        self._retiring = False
         self._thread.start()
 
     # --- public ---------------------------------------------------------------
@@ -107,6 +117,19 @@ class CardWorker(QObject):
         """Forget every job in flight."""
         self.drop(self._jobs)
 
+    def retire(self) -> None:
+        """Take no answer any more; stop the thread once what it runs and what is queued
+        has ended (then :attr:`stopped`)."""
+        self._retiring = True
+        self.drop_pending()
+        if self._running_count == 0:
+            self._stop_retired()
+
+    def _stop_retired(self) -> None:
+        self._thread.quit()
+        if self._thread.wait(1000):     # idle: it stops at once
+            self.stopped.emit(self)
+
     def shutdown(self, timeout_ms: int = 3000) -> bool:
         """Stop the thread, waiting at most ``timeout_ms``; True when it stopped."""
         self.drop_pending()
@@ -114,12 +137,15 @@ class CardWorker(QObject):
         stopped = self._thread.wait(timeout_ms)
         if not stopped:
             log.warning("%s did not stop within %d ms", self._thread.objectName(), timeout_ms)
+            _STILL_RUNNING.append(self._thread)   # never destroyed while it runs
         return stopped
 
     # --- answers ----------------------------------------------------------------
     @Slot(int, bool, object)
     def _on_done(self, job_id: int, ok: bool, value: object) -> None:
         self._running_count -= 1
+        if self._retiring and self._running_count == 0:
+            self._stop_retired()
         job = self._jobs.pop(job_id, None)
         if job is None:
             if not ok:

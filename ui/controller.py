@@ -1,7 +1,9 @@
 """The controller: card events and the citizen's choices in, screens out.
 
-It wires the views' signals, runs card and back-office work on the reader's
-:class:`~ui.card_worker.CardWorker` thread, renders the workflow's published
+It wires the views' signals, runs card and back-office work on the session's
+:class:`~ui.card_worker.CardWorker` thread (a session that ends with a call
+still running leaves it to that worker, retired; the next card gets a fresh
+one, so a stuck network never delays the next citizen's card), renders the workflow's published
 state (through :class:`~ui.flows.FlowRenderer`), and owns the session's lifetime:
 
 - a card arrives → read it (busy screen) → home screen with the services the
@@ -122,6 +124,7 @@ class Session:
     ending: str | None = None               # how it ended, for the journal
     ran: Any = None                         # the last workflow it ran (a card effect's source)
     card_effect: str | None = None          # what the card did for it (a PIN command answered)
+    client: Any = None                      # this citizen's view of the back-office client
 
     def close_on_worker(self) -> None:
         t, self.transport = self.transport, None
@@ -169,6 +172,8 @@ class KioskController(QObject):
         self._services_factory = services if callable(services) else None
         self.services = KioskServices() if callable(services) or services is None else services
         self.worker = CardWorker("reader", self)
+        # workers of ended sessions still finishing a call (each ends by the client's deadline)
+        self._retired: list[CardWorker] = []
         self.session: Session | None = None
         self._flows = None
         self.speaker: Any = None              # ui.speech.Speaker, set by the composition root
@@ -318,6 +323,8 @@ class KioskController(QObject):
                 log.warning("the card watcher did not stop cleanly", exc_info=True)
         if self.worker.shutdown() and last is not None:
             last.close_on_worker()     # the thread is gone: a close still queued never ran
+        for worker in self._retired:
+            worker.shutdown()
         if self.speaker is not None:
             self.speaker.stop()
         self.maintenance.shutdown()
@@ -500,6 +507,7 @@ class KioskController(QObject):
     def _on_read_failed(self, s: Session, exc: BaseException) -> None:
         if not self._current(s):
             return
+        exc = self._true_cause(s, exc)
         log.info("card read failed: %s", getattr(exc, "code", type(exc).__name__))
         if isinstance(exc, errors.CardRemoved) or not self._present.get(s.reader, True):
             self._end_session(show_attract=True, ending="card_removed")
@@ -538,6 +546,8 @@ class KioskController(QObject):
             self._end_journal(s, (s.ending or "finished") if s.finishing else ending)
             if s.reader is not None and not self._shut:
                 self.worker.submit(s.close_on_worker, timeout_s=self.settings.command_timeout_s)
+            if self.worker.busy() and not self._shut:
+                self._retire_worker()
         self.window.wipe_inputs()
         if show_attract and told:
             self._tell_card_effect(told)
@@ -565,6 +575,43 @@ class KioskController(QObject):
         card carried out a PIN command: what the card holds now."""
         log.info("the card's %s is told to the citizen", effect)
         self.show_result(lambda: outcomes.card_changed(effect))
+
+    def _retire_worker(self) -> None:
+        """The ended session's worker finishes what it runs and what it queued (a stuck
+        back-office call ends by the client's deadline, then the card is closed); the next
+        citizen's card gets a fresh worker, never waiting behind the network."""
+        old, self.worker = self.worker, CardWorker("reader", self)
+        self._retired.append(old)
+        old.stopped.connect(self._forget_retired)
+        old.retire()
+
+    def _forget_retired(self, worker: CardWorker) -> None:
+        if worker in self._retired:
+            self._retired.remove(worker)
+            worker.deleteLater()
+
+    def _true_cause(self, s: Session, exc: BaseException) -> BaseException:
+        """A job's deadline that passed while the back office was being asked is the back
+        office's slowness, not the card's (never 读卡超时 for a network wait); a write
+        still waiting for its answer may have taken effect."""
+        if not isinstance(exc, errors.CardTimeout):
+            return exc
+        clients = [c for c in (s.client, self.services.client) if c is not None]
+        details = {"reason": "step_deadline"}
+        if any(getattr(c, "writes_in_flight", 0) for c in clients):
+            return errors.OutcomeUnknown("the back office did not answer in time; the request "
+                                         "may have taken effect", details=details)
+        if any(getattr(c, "requests_in_flight", 0) for c in clients):
+            return errors.BackOfficeTimeout("the back office did not answer in time",
+                                            details=details)
+        return exc
+
+    def _citizen_client(self, s: Session) -> Any:
+        """This citizen's own view of the back-office client (its own session token)."""
+        if s.client is None:
+            client = self.services.client
+            s.client = client.for_citizen() if hasattr(client, "for_citizen") else client
+        return s.client
 
     def _end_workflow(self, s: Session, *, removed: bool) -> None:
         wf = s.workflow
@@ -698,7 +745,7 @@ class KioskController(QObject):
 
     def _run_later(self, fn: Callable[[], Any]) -> None:
         """Network I/O of a workflow's cleanup: on the worker thread, never the GUI's."""
-        if QThread.currentThread() is self.worker._thread:
+        if QThread.currentThread() is not self.thread():     # already on a worker
             fn()
         else:
             self.worker.submit(fn, timeout_s=self.settings.command_timeout_s)
@@ -732,11 +779,11 @@ class KioskController(QObject):
             if service == "loss_report":
                 from kiosk.workflows.loss_report import LossReport
 
-                wf = LossReport(sv.client, sv.pack, **self._kw())
+                wf = LossReport(self._citizen_client(s), sv.pack, **self._kw())
             else:
                 from kiosk.workflows.card_status import CardStatusQuery
 
-                wf = CardStatusQuery(sv.client, sv.pack, **self._kw())
+                wf = CardStatusQuery(self._citizen_client(s), sv.pack, **self._kw())
         except errors.KioskError as exc:
             self.show_result(lambda err=exc: messages.describe(err), error=exc)
             return
@@ -751,7 +798,7 @@ class KioskController(QObject):
         sv = self.services
         if not sv.full:
             raise errors.ServiceNotOffered(details={"service": service})
-        args = (s.card, s.info, sv.client, sv.pack)
+        args = (s.card, s.info, self._citizen_client(s), sv.pack)
         if service == "pin_reset":
             from kiosk.workflows.pin_reset import PinReset
             return PinReset(*args, **self._kw())
@@ -769,7 +816,7 @@ class KioskController(QObject):
             return Renewal(*args, **self._kw())
         if service == "card_status":
             from kiosk.workflows.card_status import CardStatusQuery
-            return CardStatusQuery(sv.client, sv.pack, card=s.card, card_info=s.info, **self._kw())
+            return CardStatusQuery(args[2], sv.pack, card=s.card, card_info=s.info, **self._kw())
         raise errors.ServiceNotOffered(details={"service": service})
 
     def _run(self, s: Session, wf: Any) -> None:
@@ -807,6 +854,7 @@ class KioskController(QObject):
             if self.session is not s or s.workflow is not wf or wf.finished:
                 return
             # an unexpected fault or a deadline: the workflow ends in Failed (cleanup wipes)
+            exc = self._true_cause(s, exc)
             err = exc if isinstance(exc, errors.KioskError) else errors.KioskError(type(exc).__name__)
             log.warning("%s step failed: %s (%s)", wf.NAME, getattr(err, "code", "?"),
                         type(exc).__name__)

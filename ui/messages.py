@@ -171,21 +171,30 @@ def describe(error: BaseException) -> Message:
                  #: en: The kiosk could not confirm this card with the social security system.
                  translate("messages", "本机无法与社保系统确认这张卡片。"), _counter())
     if isinstance(error, e.OutcomeUnknown):
+        if _too_slow(error):
+            #: en: The social security system did not answer in time, so the kiosk cannot tell whether it was done.
+            why = translate("messages", "社保系统没有在规定时间内应答，无法确认是否办理成功。")
+        else:
+            #: en: The connection was lost before the social security system answered.
+            why = translate("messages", "社保系统应答前网络中断，无法确认是否办理成功。")
         #: en: The result is not known
-        return m(translate("messages", "无法确认办理结果"),
-                 #: en: The connection was lost before the social security system answered.
-                 translate("messages", "社保系统应答前网络中断，无法确认是否办理成功。"),
+        return m(translate("messages", "无法确认办理结果"), why,
                  #: en: Please take your card and ask at a service counter.
                  translate("messages", "请取回您的社会保障卡，到柜台查询。"))
     if isinstance(error, e.Refusal) or isinstance(error, (e.RateLimited, e.SessionExpired)):
         return _refusal(error, m)
+    if isinstance(error, e.BackOfficeTimeout):
+        #: en: The social security system is answering too slowly
+        return m(translate("messages", "社保系统响应超时"),
+                 #: en: The social security system did not answer in time. Your card and your details were not changed.
+                 translate("messages", "社保系统没有在规定时间内应答，您的卡片和信息没有任何改动。"),
+                 _try_later())
     if isinstance(error, e.BackOfficeUnavailable):
         #: en: The social security system cannot be reached
         return m(translate("messages", "暂时无法连接社保系统"),
                  #: en: The kiosk cannot reach the social security system at the moment. Nothing was changed.
                  translate("messages", "本机暂时无法连接社保系统，您的卡片和信息没有任何改动。"),
-                 #: en: Please take your card, and try again later or go to a service counter.
-                 translate("messages", "请取回您的社会保障卡，稍后再试或到柜台办理。"))
+                 _try_later())
     if isinstance(error, e.BackOfficeError):
         #: en: This service cannot be done here
         return m(translate("messages", "无法办理此业务"),
@@ -200,6 +209,17 @@ def describe(error: BaseException) -> Message:
     return m(translate("messages", "系统出现异常"),
              #: en: The kiosk could not finish this service.
              translate("messages", "本机未能完成本次办理。"), _counter())
+
+
+def _try_later() -> str:
+    #: en: Please take your card, and try again later or go to a service counter.
+    return translate("messages", "请取回您的社会保障卡，稍后再试或到柜台办理。")
+
+
+def _too_slow(error: BaseException) -> bool:
+    """The back office was asked and did not answer in time (not a lost connection)."""
+    details = getattr(error, "details", None) or {}
+    return details.get("reason") in ("read_timeout", "deadline", "step_deadline")
 
 
 def _article_line(error: BaseException) -> str:

@@ -145,7 +145,7 @@ def fetch_managed(local: KioskSettings, secret: str, *, journal=None,
     """
     try:
         with _client(local, secret, connect_timeout=min(timeout_s, 3.0), read_timeout=timeout_s,
-                     max_attempts=1) as client:
+                     deadline_s=timeout_s, max_attempts=1) as client:
             config = client.kiosk_config()
     except Exception as exc:  # noqa: BLE001 - the kiosk runs on its local settings
         journal_config_unavailable(journal, exc)
