@@ -219,7 +219,14 @@ def cmd_diag(args: argparse.Namespace) -> int:
 def cmd_journal_migrate(args: argparse.Namespace) -> int:
     from .journal.backup import DEFAULT_JOURNAL, backup_then_migrate, file_version
 
+    from .journal.recovery import replace_if_damaged
+
     journal = args.journal or str(DEFAULT_JOURNAL)
+    replaced = replace_if_damaged(journal)
+    if replaced is not None:
+        print(f"journal {journal} was damaged ({replaced.reason}): kept as {replaced.kept_as}; "
+              f"a fresh journal was started (pending outbox entries in the damaged one "
+              f"cannot be replayed)")
     copy = backup_then_migrate(journal, keep=args.keep)
     if copy is not None:
         print(f"backed up to {copy}")
@@ -332,7 +339,9 @@ def build_parser() -> argparse.ArgumentParser:
     jr = sub.add_parser("journal", help="the journal's SQLite file").add_subparsers(
         dest="journal_command", required=True)
     migrate = jr.add_parser("migrate", help="back the journal up, then migrate it to this "
-                                            "version's schema (the unit's ExecStartPre)")
+                                            "version's schema (the unit's ExecStartPre); a "
+                                            "damaged journal is moved aside and a fresh one "
+                                            "started")
     migrate.add_argument("--journal", help="the journal file (default /var/lib/ssc-kiosk/journal.sqlite3)")
     migrate.add_argument("--keep", type=int, default=5, help="backups kept, newest first (default 5)")
     migrate.set_defaults(func=cmd_journal_migrate)
