@@ -552,7 +552,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../ui/main_window.py" line="218"/>
+        <location filename="../ui/main_window.py" line="227"/>
         <source>社会保障卡自助服务终端</source>
         <extracomment>en: Social Security Card Self-Service Kiosk</extracomment>
         <translation type="unfinished"></translation>
@@ -624,117 +624,117 @@
 <context>
     <name>MaintenanceScreen</name>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="115"/>
+        <location filename="../ui/screens/maintenance.py" line="119"/>
         <source>读卡测试结果</source>
         <extracomment>en: Card reader test report</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="145"/>
+        <location filename="../ui/screens/maintenance.py" line="149"/>
         <source>本机最近的运行记录</source>
         <extracomment>en: Recent events of this kiosk</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="208"/>
+        <location filename="../ui/screens/maintenance.py" line="212"/>
         <source>%1 帧/秒，检测到人脸：%2</source>
         <extracomment>en: %1 frames/s, faces found: %2</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="230"/>
+        <location filename="../ui/screens/maintenance.py" line="234"/>
         <source>（由社保系统统一设置）</source>
         <extracomment>en: (set by the back office)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="238"/>
+        <location filename="../ui/screens/maintenance.py" line="242"/>
         <source>更改%1</source>
         <extracomment>en: Change %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="250"/>
+        <location filename="../ui/screens/maintenance.py" line="254"/>
         <source>维护模式</source>
         <extracomment>en: Maintenance</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="252"/>
+        <location filename="../ui/screens/maintenance.py" line="256"/>
         <source>维护人员：%1</source>
         <extracomment>en: Technician: %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="254"/>
-        <location filename="../ui/screens/maintenance.py" line="263"/>
+        <location filename="../ui/screens/maintenance.py" line="258"/>
+        <location filename="../ui/screens/maintenance.py" line="267"/>
         <source>设备诊断</source>
         <extracomment>en: Diagnostics</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="256"/>
-        <location filename="../ui/screens/maintenance.py" line="265"/>
+        <location filename="../ui/screens/maintenance.py" line="260"/>
+        <location filename="../ui/screens/maintenance.py" line="269"/>
         <source>参数设置</source>
         <extracomment>en: Settings</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="258"/>
+        <location filename="../ui/screens/maintenance.py" line="262"/>
         <source>日志与导出</source>
         <extracomment>en: Logs and export</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="260"/>
+        <location filename="../ui/screens/maintenance.py" line="264"/>
         <source>退出维护</source>
         <extracomment>en: Leave maintenance</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="267"/>
+        <location filename="../ui/screens/maintenance.py" line="271"/>
         <source>日志与诊断包导出</source>
         <extracomment>en: Logs and the diagnostics bundle</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="271"/>
+        <location filename="../ui/screens/maintenance.py" line="275"/>
         <source>重新检查</source>
         <extracomment>en: Check again</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="273"/>
+        <location filename="../ui/screens/maintenance.py" line="277"/>
         <source>读卡测试</source>
         <extracomment>en: Card reader test</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="275"/>
+        <location filename="../ui/screens/maintenance.py" line="279"/>
         <source>立即补发待发送业务</source>
         <extracomment>en: Send waiting requests now</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="277"/>
+        <location filename="../ui/screens/maintenance.py" line="281"/>
         <source>摄像头预览</source>
         <extracomment>en: Camera preview</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="279"/>
+        <location filename="../ui/screens/maintenance.py" line="283"/>
         <source>语音测试</source>
         <extracomment>en: Speech test</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="281"/>
+        <location filename="../ui/screens/maintenance.py" line="285"/>
         <source>保存设置</source>
         <extracomment>en: Save the settings</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/screens/maintenance.py" line="283"/>
+        <location filename="../ui/screens/maintenance.py" line="287"/>
         <source>导出诊断包到U盘</source>
         <extracomment>en: Export the diagnostics bundle to the USB stick</extracomment>
         <translation type="unfinished"></translation>
@@ -2181,607 +2181,625 @@
     </message>
     <message>
         <location filename="../ui/messages.py" line="149"/>
+        <source>本机暂停服务</source>
+        <extracomment>en: This kiosk is out of service</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="151"/>
+        <source>本机暂时无法保存办理记录，为保障您的业务安全，暂停办理业务。</source>
+        <extracomment>en: This kiosk cannot save its service records at the moment, so it starts no service.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="153"/>
+        <source>已通知工作人员。请联系工作人员，或到柜台办理。</source>
+        <extracomment>en: The staff have been told. Please contact a member of staff, or go to a service counter.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="156"/>
         <source>读卡器暂时无法使用</source>
         <extracomment>en: The card reader is not available</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="151"/>
+        <location filename="../ui/messages.py" line="158"/>
         <source>本机暂时无法读卡。</source>
         <extracomment>en: This kiosk cannot read cards at the moment.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="153"/>
+        <location filename="../ui/messages.py" line="160"/>
         <source>请到柜台办理，或联系工作人员。</source>
         <extracomment>en: Please go to a service counter or ask a member of staff.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="156"/>
+        <location filename="../ui/messages.py" line="163"/>
         <source>读卡超时</source>
         <extracomment>en: The card did not answer</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="158"/>
+        <location filename="../ui/messages.py" line="165"/>
         <source>卡片没有及时应答。</source>
         <extracomment>en: The card did not answer in time.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="160"/>
+        <location filename="../ui/messages.py" line="167"/>
         <source>请取出卡片后重新插入。如仍不成功，请到柜台办理。</source>
         <extracomment>en: Please take out your card and insert it again. If it still fails, go to a service counter.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="163"/>
+        <location filename="../ui/messages.py" line="170"/>
         <source>卡片已锁定</source>
         <extracomment>en: This card is locked</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="165"/>
+        <location filename="../ui/messages.py" line="172"/>
         <source>这张卡片的社保应用已被永久锁定。</source>
         <extracomment>en: The card&apos;s social security application is locked for good.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="167"/>
+        <location filename="../ui/messages.py" line="174"/>
         <source>请取回您的社会保障卡，到柜台申请换卡。</source>
         <extracomment>en: Please take your card and go to a service counter to get a new card.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="170"/>
+        <location filename="../ui/messages.py" line="177"/>
         <source>卡片验证未通过</source>
         <extracomment>en: The card could not be verified</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="172"/>
+        <location filename="../ui/messages.py" line="179"/>
         <source>本机无法与社保系统确认这张卡片。</source>
         <extracomment>en: The kiosk could not confirm this card with the social security system.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="175"/>
+        <location filename="../ui/messages.py" line="182"/>
         <source>无法确认办理结果</source>
         <extracomment>en: The result is not known</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="177"/>
+        <location filename="../ui/messages.py" line="184"/>
         <source>社保系统应答前网络中断，无法确认是否办理成功。</source>
         <extracomment>en: The connection was lost before the social security system answered.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="179"/>
+        <location filename="../ui/messages.py" line="186"/>
         <source>请取回您的社会保障卡，到柜台查询。</source>
         <extracomment>en: Please take your card and ask at a service counter.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="184"/>
+        <location filename="../ui/messages.py" line="191"/>
         <source>暂时无法连接社保系统</source>
         <extracomment>en: The social security system cannot be reached</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="186"/>
+        <location filename="../ui/messages.py" line="193"/>
         <source>本机暂时无法连接社保系统，您的卡片和信息没有任何改动。</source>
         <extracomment>en: The kiosk cannot reach the social security system at the moment. Nothing was changed.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="188"/>
+        <location filename="../ui/messages.py" line="195"/>
         <source>请取回您的社会保障卡，稍后再试或到柜台办理。</source>
         <extracomment>en: Please take your card, and try again later or go to a service counter.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="191"/>
-        <location filename="../ui/messages.py" line="304"/>
+        <location filename="../ui/messages.py" line="198"/>
+        <location filename="../ui/messages.py" line="311"/>
         <source>无法办理此业务</source>
         <extracomment>en: This service cannot be done here</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="193"/>
+        <location filename="../ui/messages.py" line="200"/>
         <source>社保系统未能受理本次请求。</source>
         <extracomment>en: The social security system did not accept the request.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="196"/>
+        <location filename="../ui/messages.py" line="203"/>
         <source>读卡失败</source>
         <extracomment>en: The card could not be read</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="198"/>
+        <location filename="../ui/messages.py" line="205"/>
         <source>卡片应答异常，本机无法继续办理。</source>
         <extracomment>en: The card gave an answer the kiosk did not expect.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="200"/>
+        <location filename="../ui/messages.py" line="207"/>
         <source>系统出现异常</source>
         <extracomment>en: Something went wrong</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="202"/>
+        <location filename="../ui/messages.py" line="209"/>
         <source>本机未能完成本次办理。</source>
         <extracomment>en: The kiosk could not finish this service.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="211"/>
+        <location filename="../ui/messages.py" line="218"/>
         <source>依据：本地办法%1</source>
         <extracomment>en: Rule: %1 of the local regulation</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="219"/>
+        <location filename="../ui/messages.py" line="226"/>
         <source>请到社会保障卡合作银行网点办理。</source>
         <extracomment>en: Please go to a branch of your card&apos;s bank.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="222"/>
+        <location filename="../ui/messages.py" line="229"/>
         <source>您可以通过网上服务或到柜台办理。</source>
         <extracomment>en: You can do it online or at a service counter.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="224"/>
+        <location filename="../ui/messages.py" line="231"/>
         <source>请到柜台办理。</source>
         <extracomment>en: Please go to a service counter.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="236"/>
+        <location filename="../ui/messages.py" line="243"/>
         <source>本机不能办理此业务</source>
         <extracomment>en: This service is not available at this kiosk</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="238"/>
+        <location filename="../ui/messages.py" line="245"/>
         <source>根据本地规定，此业务需在其他渠道办理。</source>
         <extracomment>en: Under the local regulation, this service is done elsewhere.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="242"/>
+        <location filename="../ui/messages.py" line="249"/>
         <source>此卡已挂失</source>
         <extracomment>en: This card is reported lost</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="244"/>
+        <location filename="../ui/messages.py" line="251"/>
         <source>这张卡已经挂失，不能办理此业务。</source>
         <extracomment>en: The card is already reported lost, so this cannot be done with it.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="246"/>
+        <location filename="../ui/messages.py" line="253"/>
         <source>如需继续使用，请先解除挂失；如需新卡，请到柜台申请补卡。</source>
         <extracomment>en: To use the card again, cancel the loss report first; for a new card, apply for a replacement at a counter.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="249"/>
+        <location filename="../ui/messages.py" line="256"/>
         <source>此卡未挂失</source>
         <extracomment>en: This card is not reported lost</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="251"/>
+        <location filename="../ui/messages.py" line="258"/>
         <source>这张卡没有挂失记录，可以正常使用。</source>
         <extracomment>en: There is no loss report to cancel: the card is in normal use.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="254"/>
+        <location filename="../ui/messages.py" line="261"/>
         <source>正式挂失不能解除</source>
         <extracomment>en: A formal loss report cannot be cancelled</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="256"/>
+        <location filename="../ui/messages.py" line="263"/>
         <source>正式挂失后，原卡不能再恢复使用。</source>
         <extracomment>en: After a formal loss report the card cannot be used again.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="258"/>
+        <location filename="../ui/messages.py" line="265"/>
         <source>请到柜台申请补卡。</source>
         <extracomment>en: Please apply for a replacement card at a service counter.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="261"/>
+        <location filename="../ui/messages.py" line="268"/>
         <source>此卡已失效</source>
         <extracomment>en: This card is no longer valid</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="263"/>
+        <location filename="../ui/messages.py" line="270"/>
         <source>这张卡已注销或已被新卡替换。</source>
         <extracomment>en: This card was cancelled or replaced by a newer card.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="266"/>
+        <location filename="../ui/messages.py" line="273"/>
         <source>已有换卡申请在办理中</source>
         <extracomment>en: A new card is already on its way</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="268"/>
+        <location filename="../ui/messages.py" line="275"/>
         <source>同一时间只能有一个申请。您可以通过“查询卡状态和制卡进度”查看进度。</source>
         <extracomment>en: Only one application can run at a time. You can follow it under &quot;Card status and progress&quot;.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="272"/>
+        <location filename="../ui/messages.py" line="279"/>
         <source>此信息不能在本机修改</source>
         <extracomment>en: This information cannot be changed here</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="274"/>
+        <location filename="../ui/messages.py" line="281"/>
         <source>姓名、身份证号码、照片等关键信息需要换卡办理。</source>
         <extracomment>en: Key information (name, ID number, photo...) is changed with a new card.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="277"/>
+        <location filename="../ui/messages.py" line="284"/>
         <source>照片不符合要求</source>
         <extracomment>en: The photo cannot be used</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="279"/>
+        <location filename="../ui/messages.py" line="286"/>
         <source>社保系统未通过该照片。</source>
         <extracomment>en: The social security system did not accept the photo.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="281"/>
+        <location filename="../ui/messages.py" line="288"/>
         <source>请重新拍照。</source>
         <extracomment>en: Please take the photo again.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="284"/>
+        <location filename="../ui/messages.py" line="291"/>
         <source>身份核验未通过</source>
         <extracomment>en: We could not confirm who you are</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="286"/>
+        <location filename="../ui/messages.py" line="293"/>
         <source>您提供的信息与社保系统记录不一致。</source>
         <extracomment>en: The details do not match the records of the social security system.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="288"/>
+        <location filename="../ui/messages.py" line="295"/>
         <source>请携带身份证到柜台办理。</source>
         <extracomment>en: Please bring your ID card to a service counter.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="291"/>
+        <location filename="../ui/messages.py" line="298"/>
         <source>尝试次数过多</source>
         <extracomment>en: Too many attempts</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="293"/>
+        <location filename="../ui/messages.py" line="300"/>
         <source>为保护您的账户安全，暂停办理一段时间。没有做任何改动。</source>
         <extracomment>en: For your safety this is paused for a while. Nothing was changed.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="295"/>
+        <location filename="../ui/messages.py" line="302"/>
         <source>请稍后再试或到柜台办理。</source>
         <extracomment>en: Please try again later or go to a service counter.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="298"/>
+        <location filename="../ui/messages.py" line="305"/>
         <source>办理超时</source>
         <extracomment>en: The session has expired</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="300"/>
+        <location filename="../ui/messages.py" line="307"/>
         <source>办理时间过长，为了安全已结束。没有做任何改动。</source>
         <extracomment>en: The service took too long and was ended for your safety. Nothing was changed.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="302"/>
+        <location filename="../ui/messages.py" line="309"/>
         <source>请重新开始办理。</source>
         <extracomment>en: Please start again.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="306"/>
+        <location filename="../ui/messages.py" line="313"/>
         <source>社保系统未受理本次申请。</source>
         <extracomment>en: The social security system declined the request.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="313"/>
+        <location filename="../ui/messages.py" line="320"/>
         <source>密码修改成功</source>
         <extracomment>en: Your PIN has been changed</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="315"/>
+        <location filename="../ui/messages.py" line="322"/>
         <source>新密码已生效，请牢记并妥善保管。</source>
         <extracomment>en: Your new PIN is active now. Please remember it and keep it secret.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="321"/>
+        <location filename="../ui/messages.py" line="328"/>
         <source>操作超时</source>
         <extracomment>en: Time is up</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="323"/>
+        <location filename="../ui/messages.py" line="330"/>
         <source>长时间没有操作，本次办理已结束，没有做任何改动。</source>
         <extracomment>en: There was no input for a while, so the service was ended. Nothing was changed.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="329"/>
+        <location filename="../ui/messages.py" line="336"/>
         <source>感谢使用</source>
         <extracomment>en: Thank you</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="337"/>
+        <location filename="../ui/messages.py" line="344"/>
         <source>取消办理</source>
         <extracomment>en: Cancel</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="344"/>
+        <location filename="../ui/messages.py" line="351"/>
         <source>摄像头已停止工作（可能已断开连接）。</source>
         <extracomment>en: The camera stopped working (it may have been disconnected).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="347"/>
+        <location filename="../ui/messages.py" line="354"/>
         <source>摄像头正被其他程序占用。</source>
         <extracomment>en: The camera is being used by another program.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="350"/>
+        <location filename="../ui/messages.py" line="357"/>
         <source>摄像头没有画面。</source>
         <extracomment>en: The camera does not send pictures.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="352"/>
+        <location filename="../ui/messages.py" line="359"/>
         <source>未找到本机的摄像头。</source>
         <extracomment>en: This kiosk&apos;s camera cannot be found.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="357"/>
+        <location filename="../ui/messages.py" line="364"/>
         <source>本机暂不能刷脸验证，请使用短信验证码。</source>
         <extracomment>en: The face check is not available at this kiosk. Please use a text message code.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="362"/>
+        <location filename="../ui/messages.py" line="369"/>
         <source>使用短信验证码</source>
         <extracomment>en: Use a text message code</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="367"/>
+        <location filename="../ui/messages.py" line="374"/>
         <source>新卡邮寄到哪里？</source>
         <extracomment>en: Where should the new card be posted?</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="372"/>
+        <location filename="../ui/messages.py" line="379"/>
         <source>寄到登记的地址：%1</source>
         <extracomment>en: To the address on record: %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="377"/>
+        <location filename="../ui/messages.py" line="384"/>
         <source>填写新的邮寄地址</source>
         <extracomment>en: Type a new address</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="384"/>
+        <location filename="../ui/messages.py" line="391"/>
         <source>工号、密码或动态验证码不正确。</source>
         <extracomment>en: The account, PIN or one-time code is not right.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="389"/>
+        <location filename="../ui/messages.py" line="396"/>
         <source>无法连接社保系统：请输入本机的备用维护码。</source>
         <extracomment>en: The social security system cannot be reached: type this kiosk&apos;s local maintenance code.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="395"/>
+        <location filename="../ui/messages.py" line="402"/>
         <source>失败次数过多，维护模式已暂时锁定。</source>
         <extracomment>en: Too many failed attempts: maintenance is locked for a while.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="398"/>
+        <location filename="../ui/messages.py" line="405"/>
         <source>失败次数过多，维护模式已锁定至 %1。</source>
         <extracomment>en: Too many failed attempts: maintenance is locked until %1.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="404"/>
+        <location filename="../ui/messages.py" line="411"/>
         <source>（本机备用码）</source>
         <extracomment>en: (local code)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="409"/>
+        <location filename="../ui/messages.py" line="416"/>
         <source>%1 未成功（%2）。</source>
         <extracomment>en: %1 did not succeed (%2).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="414"/>
+        <location filename="../ui/messages.py" line="421"/>
         <source>请在 30 秒内将卡片插入读卡器……</source>
         <extracomment>en: Insert a card into the reader within 30 seconds...</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="419"/>
+        <location filename="../ui/messages.py" line="426"/>
         <source>正在检查……</source>
         <extracomment>en: Checking...</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="425"/>
+        <location filename="../ui/messages.py" line="432"/>
         <source>共 %1 项检查，%2 项失败。</source>
         <extracomment>en: %1 checks, %2 failed.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="428"/>
+        <location filename="../ui/messages.py" line="435"/>
         <source>共 %1 项检查，全部正常。</source>
         <extracomment>en: %1 checks, none failed.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="433"/>
+        <location filename="../ui/messages.py" line="440"/>
         <source>已补发 %1 笔，仍待发送 %2 笔。</source>
         <extracomment>en: Sent: %1; still waiting: %2.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="439"/>
+        <location filename="../ui/messages.py" line="446"/>
         <source>未检测到U盘，请插入后重试。</source>
         <extracomment>en: No USB stick found. Insert one and try again.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="444"/>
+        <location filename="../ui/messages.py" line="451"/>
         <source>诊断包已导出：%1</source>
         <extracomment>en: Diagnostics bundle saved as %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="449"/>
+        <location filename="../ui/messages.py" line="456"/>
         <source>设置已保存（修改 %1 项）。</source>
         <extracomment>en: Settings saved (%1 changed).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="455"/>
+        <location filename="../ui/messages.py" line="462"/>
         <source>终端编号</source>
         <extracomment>en: Kiosk id</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="457"/>
+        <location filename="../ui/messages.py" line="464"/>
         <source>社保系统地址</source>
         <extracomment>en: Back office address</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="459"/>
+        <location filename="../ui/messages.py" line="466"/>
         <source>适用地区规则</source>
         <extracomment>en: Regional rules</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="461"/>
+        <location filename="../ui/messages.py" line="468"/>
         <source>无操作等待时间（秒）</source>
         <extracomment>en: Idle time (seconds)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="463"/>
+        <location filename="../ui/messages.py" line="470"/>
         <source>语音音量</source>
         <extracomment>en: Speech volume</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="465"/>
+        <location filename="../ui/messages.py" line="472"/>
         <source>默认字体</source>
         <extracomment>en: Text size at start</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="467"/>
+        <location filename="../ui/messages.py" line="474"/>
         <source>密码键盘乱序</source>
         <extracomment>en: Shuffled PIN keypad</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="469"/>
+        <location filename="../ui/messages.py" line="476"/>
         <source>默认开启语音</source>
         <extracomment>en: Speech on at start</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="471"/>
+        <location filename="../ui/messages.py" line="478"/>
         <source>默认高对比</source>
         <extracomment>en: High contrast at start</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="473"/>
+        <location filename="../ui/messages.py" line="480"/>
         <source>摄像头</source>
         <extracomment>en: Camera</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="482"/>
+        <location filename="../ui/messages.py" line="489"/>
         <source>开</source>
         <extracomment>en: on</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="485"/>
+        <location filename="../ui/messages.py" line="492"/>
         <source>关</source>
         <extracomment>en: off</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="488"/>
+        <location filename="../ui/messages.py" line="495"/>
         <source>大字版</source>
         <extracomment>en: large (elderly)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="491"/>
+        <location filename="../ui/messages.py" line="498"/>
         <source>标准</source>
         <extracomment>en: normal</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="497"/>
+        <location filename="../ui/messages.py" line="504"/>
         <source>本机未配置语音播报。</source>
         <extracomment>en: This kiosk has no speech output.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="502"/>
+        <location filename="../ui/messages.py" line="509"/>
         <source>这是社会保障卡自助服务终端的语音测试。</source>
         <extracomment>en: This is the speech test of the social security card kiosk.</extracomment>
         <translation type="unfinished"></translation>
