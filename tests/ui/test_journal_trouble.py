@@ -11,10 +11,7 @@ reference back office over HTTP, in-process readers):
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 import requests
@@ -24,7 +21,8 @@ from kiosk.journal.recovery import kept_damaged
 from tests.support.journal_trouble import DAMAGE_KINDS, damage, fill, small_filesystem
 
 from .kiosk_driver import KioskDriver, soft_card
-from .test_run import DEMO_KIOSK_ID, ROOT, WAIT_MS, production, write_settings  # noqa: F401
+from .test_run import (DEMO_KIOSK_ID, WAIT_MS, kiosk_run_process, production,  # noqa: F401
+                       write_settings)
 
 SMALL_FS = 2 * 1024 * 1024
 
@@ -126,7 +124,7 @@ def test_a_damaged_journal_at_start_is_moved_aside_and_the_kiosk_serves(
     damaged = damage(path, kind)
     kiosk, readers = production(write_settings(tmp_path, office.url))
     window = kiosk.window
-    assert d_screen(window) is window.attract and not window.attract.out_of_service
+    assert window.current_screen() is window.attract and not window.attract.out_of_service
     [kept] = kept_damaged(path)
     assert kept.read_bytes() == damaged
     first = next(iter(kiosk.journal))
@@ -138,20 +136,12 @@ def test_a_damaged_journal_at_start_is_moved_aside_and_the_kiosk_serves(
     qtbot.waitUntil(lambda: window.current_screen() is window.home, timeout=WAIT_MS)
 
 
-def d_screen(window):
-    return window.current_screen()
-
-
 def test_kiosk_run_starts_on_a_damaged_journal(tmp_path, office):
     """The fault as systemd saw it: ``kiosk run`` exited 1 on a damaged journal."""
     path = tmp_path / "data" / "journal.sqlite3"
     path.parent.mkdir()
     damage(path, "garbage_first_page")
-    store = write_settings(tmp_path, office.url)
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
-               SSC_KIOSK_SETTINGS=str(store.path))
-    proc = subprocess.run([sys.executable, "-m", "kiosk.cli", "run", "--quit-after", "1"],
-                          env=env, capture_output=True, text=True, timeout=60, cwd=ROOT)
+    proc = kiosk_run_process(tmp_path, write_settings(tmp_path, office.url))
     assert proc.returncode == 0, proc.stderr[-2000:]
     [kept] = kept_damaged(path)
     log = (tmp_path / "log" / "kiosk.log").read_text("utf-8")
