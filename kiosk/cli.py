@@ -217,17 +217,24 @@ def cmd_diag(args: argparse.Namespace) -> int:
 
 
 def cmd_journal_migrate(args: argparse.Namespace) -> int:
-    from .journal.backup import DEFAULT_JOURNAL, backup_then_migrate, file_version
-
-    from .journal.recovery import replace_if_damaged
+    from .errors import JournalUnavailable
+    from .journal.backup import DEFAULT_JOURNAL, file_version
+    from .journal.recovery import migrate_after_backup, replace_if_damaged
 
     journal = args.journal or str(DEFAULT_JOURNAL)
-    replaced = replace_if_damaged(journal)
-    if replaced is not None:
-        print(f"journal {journal} was damaged ({replaced.reason}): kept as {replaced.kept_as}; "
-              f"a fresh journal was started (pending outbox entries in the damaged one "
-              f"cannot be replayed)")
-    copy = backup_then_migrate(journal, keep=args.keep)
+    try:
+        replaced = replace_if_damaged(journal)
+        if replaced is not None:
+            print(f"journal {journal} was damaged ({replaced.reason}): kept as "
+                  f"{replaced.kept_as}; a fresh journal was started (pending outbox entries "
+                  f"in the damaged one cannot be replayed)")
+        copy = migrate_after_backup(journal, keep=args.keep)
+    except JournalUnavailable as exc:
+        # the kiosk starts out of service and reports it; it migrates (after the backup)
+        # when it can write again: a kiosk that does not start tells the fleet nothing
+        print(f"journal {journal}: cannot be written ({exc.reason.replace('_', ' ')}): not "
+              f"migrated now; the kiosk starts out of service", file=sys.stderr)
+        return 0
     if copy is not None:
         print(f"backed up to {copy}")
     if os.path.exists(journal):

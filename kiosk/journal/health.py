@@ -22,6 +22,7 @@ The UI asks :attr:`JournalHealth.trouble` before a service starts and
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import logging
 import os
 import threading
@@ -41,6 +42,11 @@ REASONS = ("disk_full", "read_only", "io_error", "busy", "damaged", "unavailable
 _REASON_BY_CODE = {13: "disk_full", 8: "read_only", 3: "read_only", 10: "io_error",
                    14: "io_error", 5: "busy", 6: "busy", 11: "damaged", 26: "damaged"}
 
+#: a file operation's errno -> the reason (copying the journal for a backup, renaming it)
+_REASON_BY_ERRNO = {errno.ENOSPC: "disk_full", errno.EDQUOT: "disk_full",
+                    errno.EFBIG: "disk_full", errno.EROFS: "read_only",
+                    errno.EACCES: "read_only", errno.EPERM: "read_only"}
+
 #: what :func:`probe` wants free on the journal's file system before it says "writable"
 #: again (SQLite may still fit a frame in a WAL it had grown before the disk filled)
 MIN_FREE_BYTES = 1024 * 1024
@@ -59,6 +65,8 @@ def reason_for(exc: BaseException) -> str:
     code = getattr(orig, "sqlite_errorcode", None)
     if isinstance(code, int):
         return _REASON_BY_CODE.get(code & 0xFF, "unavailable")
+    if isinstance(orig, OSError) and orig.errno is not None:
+        return _REASON_BY_ERRNO.get(orig.errno, "io_error")
     text = str(orig).lower()
     if "disk is full" in text:
         return "disk_full"
@@ -169,6 +177,7 @@ def probe(journal, *, min_free_bytes: int = MIN_FREE_BYTES) -> JournalUnavailabl
     """
     from sqlalchemy import func, select, update
 
+    from .recovery import migrate_after_backup
     from .schema import migrate, schema_version, write_tx
 
     health = health_of(journal.engine)
@@ -181,6 +190,7 @@ def probe(journal, *, min_free_bytes: int = MIN_FREE_BYTES) -> JournalUnavailabl
             return error
     try:
         if journal.schema_version is None:       # not opened at start (a full disk)
+            migrate_after_backup(journal.path)     # an older schema is backed up first
             journal.schema_version = migrate(journal.engine)
         with write_tx(journal.engine) as conn:
             last = select(func.max(schema_version.c.version)).scalar_subquery()

@@ -39,6 +39,7 @@ from pathlib import Path
 from kiosk.errors import JournalUnavailable
 
 from . import schema
+from .backup import DEFAULT_KEEP, backup_then_migrate
 from .journal import Journal
 
 log = logging.getLogger("kiosk.journal")
@@ -133,17 +134,33 @@ def record(journal: Journal, replacement: Replacement) -> None:
     journal.end(attempt)
 
 
+def migrate_after_backup(path: str | os.PathLike, keep: int = DEFAULT_KEEP) -> Path | None:
+    """:func:`~kiosk.journal.backup.backup_then_migrate`, its failures to read, copy or
+    write the file typed as :class:`~kiosk.errors.JournalUnavailable` (a schema newer
+    than this software stays :class:`~kiosk.journal.schema.SchemaTooNew`)."""
+    from .health import unavailable_from
+
+    try:
+        return backup_then_migrate(path, keep=keep)
+    except (sqlite3.Error, OSError) as exc:
+        raise unavailable_from(exc, str(path)) from exc
+
+
 def open_journal(path: str | os.PathLike, *,
                  kiosk_id: str | None = None) -> tuple[Journal, Replacement | None]:
     """The kiosk's journal at ``path``, a fresh one if the file was damaged (and what was
-    moved aside, or None).
+    moved aside, or None). An older schema is migrated after a backup, as ``kiosk journal
+    migrate`` does, so ``kiosk run`` never migrates without a copy either.
 
-    A journal that cannot be opened for lack of space (SQLite needs room for its
-    ``-wal`` and ``-shm`` even to read) is returned unopened and in trouble: the kiosk
-    starts out of service, and the probe that finds space again opens it.
+    A journal that cannot be opened or written (SQLite needs room for its ``-wal``
+    and ``-shm`` even to read; a backup needs room for the copy) is returned unopened
+    and in trouble: the kiosk starts out of service, and the probe that finds space
+    again migrates (after the backup) and opens it.
     """
-    replacement = replace_if_damaged(path, kiosk_id=kiosk_id)
+    replacement = None
     try:
+        replacement = replace_if_damaged(path, kiosk_id=kiosk_id)
+        migrate_after_backup(path)
         return Journal(path, kiosk_id=kiosk_id), replacement
     except JournalUnavailable as exc:
         log.error("journal %s cannot be opened (%s): the kiosk starts out of service",

@@ -168,6 +168,44 @@ def test_a_sound_journal_of_a_full_disk_is_never_moved_aside(small_fs):
         filler.unlink(missing_ok=True)
 
 
+def test_kiosk_journal_migrate_on_a_full_disk_lets_the_kiosk_start(small_fs):
+    """A full disk is not a reason to stop the start: the kiosk starts out of service and
+    says so to the fleet; a kiosk that does not start tells nobody anything."""
+    path = small_fs / "journal.sqlite3"
+    journal_with_history(path, attempts=20)
+    sound = path.read_bytes()
+    filler = fill(small_fs)
+    done = subprocess.run([sys.executable, "-m", "kiosk.cli", "journal", "migrate", "--journal",
+                           str(path)], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    filler.unlink()
+    assert done.returncode == 0, done.stderr
+    assert "cannot be written (disk full)" in done.stderr and "out of service" in done.stderr
+    assert path.read_bytes() == sound and kept_damaged(path) == []
+
+
+def test_an_older_journal_met_on_a_full_disk_is_migrated_after_a_backup_when_space_returns(
+        small_fs):
+    from kiosk.journal.backup import backups, file_version
+
+    from .test_journal_backup import make_old_journal
+
+    path = small_fs / "journal.sqlite3"
+    make_old_journal(path, version=1, rows=3)
+    filler = fill(small_fs)
+    journal, replaced = open_journal(path)
+    try:
+        assert replaced is None and journal.schema_version is None
+        assert journal.health.trouble.reason == "disk_full"
+        filler.unlink()
+        assert probe(journal) is None
+        [copy] = backups(path)                      # never migrated without a copy
+        assert copy.name.endswith("-v1") and file_version(copy) == 1
+        assert journal.schema_version == file_version(path) == 2
+    finally:
+        journal.close()
+        filler.unlink(missing_ok=True)
+
+
 def test_the_fleet_hears_of_a_replaced_journal_until_the_technician_takes_the_file(tmp_path):
     path = tmp_path / "journal.sqlite3"
     damage(path, "truncated")

@@ -15,6 +15,7 @@ import re
 
 import pytest
 import requests
+from PySide6.QtCore import Qt
 
 from kiosk.journal import Journal
 from kiosk.journal.recovery import kept_damaged
@@ -112,6 +113,29 @@ def test_disk_full_the_kiosk_is_out_of_service_tells_the_fleet_and_comes_back_by
         services = [r.service for r in j]
     # the session before the disk filled, then the one after: nothing from the outage
     assert services == ["settings_managed", "kiosk_session", "kiosk_session", "pin_change"]
+
+
+def test_started_on_a_full_disk_the_kiosk_is_out_of_service_until_space_returns(
+        tmp_path, small_fs, office, production, qtbot):
+    from tests.support.journal_trouble import journal_with_history
+
+    data = small_fs / "data"
+    data.mkdir()
+    journal_with_history(data / "journal.sqlite3", attempts=10)
+    filler = fill(small_fs)
+    kiosk, readers = production(write_settings(tmp_path, office.url, data_dir=str(data)))
+    window = kiosk.window
+    assert window.current_screen() is window.attract and window.attract.out_of_service
+    assert window.attract.title.text() == "本机暂停服务"
+    qtbot.waitUntil(lambda: journal_state(office) == "unwritable", timeout=WAIT_MS)
+    filler.unlink()
+    # the next re-check is 10 s away: a touch of the screen checks at once
+    qtbot.mouseClick(window.attract.title, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.attract.out_of_service, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: journal_state(office) == "ok", timeout=WAIT_MS)
+    d = KioskDriver.on_window(qtbot, window, readers)
+    d.insert("ordinary")
+    d.start_pin_change()
 
 
 @pytest.mark.parametrize("kind", DAMAGE_KINDS)
