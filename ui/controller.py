@@ -613,6 +613,7 @@ class KioskController(QObject):
             return False
         self.session = None
         self._render_attract()
+        self.journal_watch.recheck()          # a card or a tap: check again now
         return True
 
     def journal_changed(self, trouble: errors.JournalUnavailable | None) -> None:

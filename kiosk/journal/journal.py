@@ -36,8 +36,8 @@ from sqlalchemy import and_, delete, func, insert, or_, select, update
 
 from kiosk import masking
 from kiosk.errors import (ApplicationLocked, CardNotGenuine,
-                          CardNotServed, CardRemoved, CardTimeout, OutcomeUnknown, PinBlocked,
-                          WeakPin, WrongPin)
+                          CardNotServed, CardRemoved, CardTimeout, JournalUnavailable,
+                          OutcomeUnknown, PinBlocked, WeakPin, WrongPin)
 
 from . import schema
 from .guard import PrivacyGuard
@@ -235,6 +235,8 @@ class Journal:
     def begin(self, service: str, *, card_no: str | None = None,
               ssn: str | None = None) -> Attempt:
         """Start an attempt without a ``with`` block (call :meth:`end` yourself)."""
+        if self.schema_version is None:     # not opened yet (a full disk at start)
+            raise self.health.trouble or JournalUnavailable("unavailable")
         g = self._guard
         values = {
             "kiosk_id": g.check(self.kiosk_id, "kiosk_id"),

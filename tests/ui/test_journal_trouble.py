@@ -117,6 +117,8 @@ def test_disk_full_the_kiosk_is_out_of_service_tells_the_fleet_and_comes_back_by
 
 def test_started_on_a_full_disk_the_kiosk_is_out_of_service_until_space_returns(
         tmp_path, small_fs, office, production, qtbot):
+    from devices.card.emulator.inprocess import DEFAULT_READER
+
     from tests.support.journal_trouble import journal_with_history
 
     data = small_fs / "data"
@@ -128,12 +130,17 @@ def test_started_on_a_full_disk_the_kiosk_is_out_of_service_until_space_returns(
     assert window.current_screen() is window.attract and window.attract.out_of_service
     assert window.attract.title.text() == "本机暂停服务"
     qtbot.waitUntil(lambda: journal_state(office) == "unwritable", timeout=WAIT_MS)
+    d = KioskDriver.on_window(qtbot, window, readers)
+    d.insert("ordinary", wait_home=False)         # the journal is not even open: no session
+    qtbot.waitUntil(lambda: window.controller._present.get(DEFAULT_READER) is True,
+                    timeout=WAIT_MS)
+    assert window.controller.session is None and window.attract.out_of_service
+    d.remove()
     filler.unlink()
     # the next re-check is 10 s away: a touch of the screen checks at once
     qtbot.mouseClick(window.attract.title, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.attract.out_of_service, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: journal_state(office) == "ok", timeout=WAIT_MS)
-    d = KioskDriver.on_window(qtbot, window, readers)
     d.insert("ordinary")
     d.start_pin_change()
 
