@@ -61,18 +61,24 @@ def fill(directory: Path) -> Path:
 
 def journal_with_history(path: Path, attempts: int = 300) -> None:
     """A journal with ``attempts`` finished attempts and one pending outbox entry."""
-    from kiosk.journal import Journal
-    from kiosk.journal.schema import outbox, to_text, write_tx
-    from sqlalchemy import insert
     import datetime as dt
+    import json
     import uuid
 
+    from sqlalchemy import insert
+
+    from kiosk.journal import Journal
+    from kiosk.journal.schema import attempts as attempts_table
+    from kiosk.journal.schema import outbox, to_text, write_tx
+
     with Journal(path, kiosk_id="demo-kiosk-001") as j:
-        for i in range(attempts):
-            with j.attempt("card_status") as a:
-                a.step("read", detail="x" * 200, n=i)
         now = to_text(dt.datetime.now(dt.timezone.utc))
-        with write_tx(j.engine) as conn:
+        with write_tx(j.engine) as conn:       # one transaction: the rows, then the entry
+            conn.execute(insert(attempts_table), [
+                dict(kiosk_id="demo-kiosk-001", service="card_status", started_at=now,
+                     ended_at=now, duration_ms=40, outcome="ok",
+                     steps=json.dumps([{"step": "read", "ms": 40, "detail": "x" * 200, "n": i}]))
+                for i in range(attempts)])
             conn.execute(insert(outbox).values(
                 kiosk_id="demo-kiosk-001", operation="report_loss", method="POST",
                 path="/v1/me/card/loss", body=b"{}", idempotency_key=str(uuid.uuid4()),
