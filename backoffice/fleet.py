@@ -31,6 +31,8 @@ from typing import Iterable, Mapping
 from flask import Flask, Response, current_app, request
 from sqlalchemy.orm import Session
 
+from kiosk.journal.health import REASONS
+
 from .models import KioskHeartbeat
 
 #: the Content-Type of the text exposition format
@@ -59,6 +61,10 @@ class KioskState:
     #: names of the devices whose reported state is not healthy
     devices_not_ok: tuple[str, ...]
     beats: int
+    #: the journal's state as the kiosk reported it (:func:`journal_state`; None: not reported)
+    journal: str | None = None
+    #: why it cannot be written (``disk_full``...), when ``journal`` is ``unwritable``
+    journal_reason: str | None = None
 
 
 def fleet_state(session: Session, *, now: dt.datetime, down_after_s: float,
@@ -67,12 +73,14 @@ def fleet_state(session: Session, *, now: dt.datetime, down_after_s: float,
     kiosks: dict[str, KioskState] = {}
     for row in session.query(KioskHeartbeat).all():
         age = max(0.0, (now - _aware(row.last_seen_at)).total_seconds())
+        devices = _json_object(row.devices)
+        journal, reason = journal_state(devices)
         kiosks[row.kiosk_id] = KioskState(
             kiosk_id=row.kiosk_id, up=age <= down_after_s,
             last_seen_at=_aware(row.last_seen_at), age_s=age,
             software_version=row.software_version, journal_backlog=row.journal_backlog,
-            uptime_s=row.uptime_s, devices_not_ok=devices_not_ok(_json_object(row.devices)),
-            beats=row.beats or 0)
+            uptime_s=row.uptime_s, devices_not_ok=devices_not_ok(devices),
+            beats=row.beats or 0, journal=journal, journal_reason=reason)
     for kiosk_id in registered:
         if kiosk_id not in kiosks:
             kiosks[kiosk_id] = KioskState(kiosk_id=kiosk_id, up=False, last_seen_at=None,
@@ -100,6 +108,29 @@ def devices_not_ok(devices: Mapping) -> tuple[str, ...]:
             continue
         bad.append(str(name))
     return tuple(sorted(bad))
+
+
+#: the journal states a kiosk reports (docs/journal.md); anything else is ``other``
+JOURNAL_STATES = ("ok", "unwritable", "replaced", "error")
+
+
+def journal_state(devices: Mapping) -> tuple[str | None, str | None]:
+    """``(state, reason)`` of the journal in a heartbeat's ``devices``: ``"journal"`` is
+    ``"ok"``, or ``{"state": "unwritable", "reason": "disk_full", ...}``, or
+    ``{"state": "replaced", "kept": [...]}`` (a damaged journal moved aside at a start);
+    ``(None, None)`` when the kiosk does not report it. Only known values come out."""
+    value = devices.get("journal")
+    if value is None:
+        return None, None
+    reason = None
+    if isinstance(value, Mapping):
+        reason = value.get("reason")
+        value = value.get("state", value.get("status"))
+    state = value.strip().lower() if isinstance(value, str) else "other"
+    state = state if state in JOURNAL_STATES else "other"
+    if state != "unwritable":
+        return state, None
+    return state, reason if reason in REASONS else "other"
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
@@ -264,6 +295,11 @@ def metrics_text(kiosks: list[KioskState], outcomes: Mapping[tuple[str, str, str
     out.family("ssc_kiosk_devices_not_ok", "gauge",
                "Devices the kiosk reported in a state other than ok, at its last heartbeat.",
                [({"kiosk": k.kiosk_id}, len(k.devices_not_ok)) for k in seen])
+    out.family("ssc_kiosk_journal_state", "gauge",
+               "1 for the state of the kiosk's journal at its last heartbeat: ok, unwritable "
+               "(no service starts), replaced (a damaged journal was moved aside).",
+               [({"kiosk": k.kiosk_id, "state": k.journal}, 1)
+                for k in seen if k.journal is not None])
     out.family("ssc_kiosk_info", "gauge", "The kiosk's software version (always 1).",
                [({"kiosk": k.kiosk_id, "version": k.software_version or ""}, 1)
                 for k in seen])

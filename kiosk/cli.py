@@ -217,10 +217,24 @@ def cmd_diag(args: argparse.Namespace) -> int:
 
 
 def cmd_journal_migrate(args: argparse.Namespace) -> int:
-    from .journal.backup import DEFAULT_JOURNAL, backup_then_migrate, file_version
+    from .errors import JournalUnavailable
+    from .journal.backup import DEFAULT_JOURNAL, file_version
+    from .journal.recovery import migrate_after_backup, replace_if_damaged
 
     journal = args.journal or str(DEFAULT_JOURNAL)
-    copy = backup_then_migrate(journal, keep=args.keep)
+    try:
+        replaced = replace_if_damaged(journal)
+        if replaced is not None:
+            print(f"journal {journal} was damaged ({replaced.reason}): kept as "
+                  f"{replaced.kept_as}; a fresh journal was started (pending outbox entries "
+                  f"in the damaged one cannot be replayed)")
+        copy = migrate_after_backup(journal, keep=args.keep)
+    except JournalUnavailable as exc:
+        # the kiosk starts out of service and reports it; it migrates (after the backup)
+        # when it can write again: a kiosk that does not start tells the fleet nothing
+        print(f"journal {journal}: cannot be written ({exc.reason.replace('_', ' ')}): not "
+              f"migrated now; the kiosk starts out of service", file=sys.stderr)
+        return 0
     if copy is not None:
         print(f"backed up to {copy}")
     if os.path.exists(journal):
@@ -332,7 +346,9 @@ def build_parser() -> argparse.ArgumentParser:
     jr = sub.add_parser("journal", help="the journal's SQLite file").add_subparsers(
         dest="journal_command", required=True)
     migrate = jr.add_parser("migrate", help="back the journal up, then migrate it to this "
-                                            "version's schema (the unit's ExecStartPre)")
+                                            "version's schema (the unit's ExecStartPre); a "
+                                            "damaged journal is moved aside and a fresh one "
+                                            "started")
     migrate.add_argument("--journal", help="the journal file (default /var/lib/ssc-kiosk/journal.sqlite3)")
     migrate.add_argument("--keep", type=int, default=5, help="backups kept, newest first (default 5)")
     migrate.set_defaults(func=cmd_journal_migrate)

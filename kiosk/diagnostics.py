@@ -452,16 +452,35 @@ def check_journal(path: str | os.PathLike, *, name: str = "journal") -> CheckRes
     has not run here yet): this check never creates one, and never migrates one (a
     journal of an older schema is a warning: ``kiosk journal migrate`` backs it up first).
 
+    A damaged journal, or one that cannot be written (a full disk: the kiosk then starts
+    no service), fails; damaged journals moved aside at a start and still kept beside it
+    are a warning (their pending requests cannot be replayed; ``docs/journal.md``).
+
     To deliver the backlog now (the maintenance screen's replay button), call
     :meth:`kiosk.journal.Outbox.replay` with a back-office client.
     """
+    import sqlite3
+
+    from .errors import JournalUnavailable
     from .journal import SCHEMA_VERSION, Journal, Outbox
+    from .journal.health import probe, unavailable_from
+    from .journal.recovery import damage_of, kept_damaged
 
     path = Path(path).expanduser()
     if not path.exists():
         return warning(name, f"no journal at {path} (the kiosk has not run here yet)",
                        path=str(path), exists=False)
-    version = _schema_version_read_only(path)
+    damage = damage_of(path)
+    if damage is not None:
+        return fail(name, f"the journal at {path} is damaged ({damage}): the kiosk moves it "
+                          "aside and starts a fresh one at its next start; the requests still "
+                          "pending in it cannot be replayed", path=str(path), exists=True,
+                    damaged=damage)
+    try:
+        version = _schema_version_read_only(path)
+    except sqlite3.OperationalError as exc:   # SQLite cannot even read it (a full disk)
+        return _unwritable(name, unavailable_from(exc, str(path)), path=str(path), exists=True,
+                           writable=False)
     if version > SCHEMA_VERSION:
         return fail(name, f"the journal at {path} has schema v{version}, newer than this "
                           f"software's v{SCHEMA_VERSION}", path=str(path), exists=True,
@@ -470,14 +489,19 @@ def check_journal(path: str | os.PathLike, *, name: str = "journal") -> CheckRes
         return warning(name, f"the journal at {path} has schema v{version}, this software "
                              f"v{SCHEMA_VERSION}: it is migrated when the kiosk starts",
                        path=str(path), exists=True, schema_version=version)
-    with Journal(path) as journal:
-        outbox = Outbox(journal)
-        counts = journal.summary()
-        backlog = outbox.backlog()
-        gave_up = outbox.gave_up_count()
-        pending = outbox.entries("pending") if backlog else []
-        recent = journal.recent(1)
-        schema_version = journal.schema_version
+    try:
+        with Journal(path) as journal:
+            outbox = Outbox(journal)
+            counts = journal.summary()
+            backlog = outbox.backlog()
+            gave_up = outbox.gave_up_count()
+            pending = outbox.entries("pending") if backlog else []
+            recent = journal.recent(1)
+            schema_version = journal.schema_version
+            trouble = probe(journal)
+    except JournalUnavailable as exc:
+        return _unwritable(name, exc, path=str(path), exists=True, writable=False)
+    kept = [p.name for p in kept_damaged(path)]
     attempts = sum(sum(by.values()) for by in counts.values())
     open_attempts = sum(by.get("open", 0) for by in counts.values())
     detail: dict[str, Any] = {
@@ -485,6 +509,7 @@ def check_journal(path: str | os.PathLike, *, name: str = "journal") -> CheckRes
         "attempts": attempts, "open_attempts": open_attempts,
         "last_attempt_at": recent[0].started_at.isoformat() if recent and recent[0].started_at else None,
         "outbox_backlog": backlog, "outbox_gave_up": gave_up,
+        "writable": trouble is None, "damaged_kept": kept,
     }
     if pending:
         oldest = min(e.created_at for e in pending)
@@ -492,6 +517,13 @@ def check_journal(path: str | os.PathLike, *, name: str = "journal") -> CheckRes
         detail["oldest_pending_age_s"] = round(
             (dt.datetime.now(dt.timezone.utc) - oldest).total_seconds())
     line = f"{attempts} attempts, outbox backlog {backlog}, given up {gave_up}"
+    if trouble is not None:
+        return _unwritable(name, trouble, **detail)
+    if kept:
+        return warning(name, f"{line}; {len(kept)} damaged journal(s) kept beside it "
+                             f"({', '.join(kept)}): requests still pending in them cannot be "
+                             "replayed; check them with the back office, then remove the "
+                             "file(s)", **detail)
     if gave_up:
         return warning(name, f"{line}: {gave_up} request(s) were given up, their outcome is "
                              "unknown (see docs/outbox.md)", **detail)
@@ -500,6 +532,13 @@ def check_journal(path: str | os.PathLike, *, name: str = "journal") -> CheckRes
         return warning(name, f"{line}: {backlog} request(s) wait for the back office "
                              f"(oldest {age // 60} min)", **detail)
     return ok(name, line, **detail)
+
+
+def _unwritable(name: str, trouble, **detail: Any) -> CheckResult:
+    detail["unwritable_reason"] = trouble.reason
+    return fail(name, f"the journal cannot be written ({trouble.reason.replace('_', ' ')}): the "
+                      "kiosk is out of service and starts no service until it can; it checks "
+                      "again by itself", **detail)
 
 
 # --- version, rule pack --------------------------------------------------------------------

@@ -123,6 +123,23 @@ class WeakPin(KioskError):
         self.reason = reason
 
 
+# --- the journal --------------------------------------------------------------
+
+class JournalUnavailable(KioskError):
+    """The journal could not be written (disk full, read-only, an I/O error, a damaged file).
+
+    No service starts while the kiosk cannot record what it does; the kiosk shows it is
+    out of service and checks again (``docs/journal.md``). ``reason`` is one of
+    :data:`kiosk.journal.health.REASONS`.
+    """
+
+    code = "JOURNAL_UNAVAILABLE"
+
+    def __init__(self, reason: str, message: str | None = None):
+        super().__init__(message or f"the journal cannot be written ({reason.replace('_', ' ')})")
+        self.reason = reason
+
+
 # --- back office ------------------------------------------------------------
 
 class BackOfficeError(KioskError):

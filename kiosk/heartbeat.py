@@ -6,6 +6,9 @@ few intervals shows as down in the operator's fleet view and ``/metrics``
 journal's backlog (entries not yet uploaded) and the uptime since this object
 was made (the process start, in practice). Never personal data.
 
+:meth:`Heartbeat.beat_now` sends the next beat at once (the journal became
+unwritable, or writable again: the operator must see it now, docs/journal.md).
+
 The heartbeat must never take the kiosk down with it: :meth:`Heartbeat.send_once`
 raises the client's typed errors for a caller that wants them, but the thread
 catches everything, logs a warning (the error code, nothing else) and tries
@@ -75,6 +78,7 @@ class Heartbeat:
         self.sent = 0
         self.failed = 0
         self._stop = threading.Event()
+        self._wake = threading.Event()   # stop() or beat_now(): end the wait at once
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()  # one beat at a time (the client is single-threaded)
         self._last_backlog = 0
@@ -119,7 +123,7 @@ class Heartbeat:
             self._last_backlog = backlog
         except Exception as exc:  # noqa: BLE001
             log.warning("heartbeat: the journal backlog is unavailable (%s)", type(exc).__name__)
-            devices["journal"] = SOURCE_ERROR
+            devices.setdefault("journal", SOURCE_ERROR)   # a journal source's own state wins
             backlog = self._last_backlog
         return devices, backlog
 
@@ -160,6 +164,7 @@ class Heartbeat:
         daemon, so it never holds the process open.
         """
         self._stop.set()
+        self._wake.set()
         thread = self._thread
         if thread is None:
             return True
@@ -170,13 +175,19 @@ class Heartbeat:
         self._thread = None
         return True
 
+    def beat_now(self) -> None:
+        """Send the next beat now rather than at the end of the interval (a change the
+        operator must see at once: the journal cannot be written). Returns at once."""
+        self._wake.set()
+
     def _run(self) -> None:
         while not self._stop.is_set():
+            self._wake.clear()
             try:
                 self.send_once()
             except Exception:  # noqa: BLE001 - logged in send_once; the thread goes on
                 pass
-            self._stop.wait(self.interval_s)
+            self._wake.wait(self.interval_s)
 
     def __enter__(self) -> "Heartbeat":
         return self.start()

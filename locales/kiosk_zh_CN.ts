@@ -2181,625 +2181,643 @@
     </message>
     <message>
         <location filename="../ui/messages.py" line="149"/>
+        <source>本机暂停服务</source>
+        <extracomment>en: This kiosk is out of service</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="151"/>
+        <source>本机暂时无法保存办理记录，为保障您的业务安全，暂停办理业务。</source>
+        <extracomment>en: This kiosk cannot save its service records at the moment, so it starts no service.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="153"/>
+        <source>已通知工作人员。请联系工作人员，或到柜台办理。</source>
+        <extracomment>en: The staff have been told. Please contact a member of staff, or go to a service counter.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/messages.py" line="156"/>
         <source>读卡器暂时无法使用</source>
         <extracomment>en: The card reader is not available</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="151"/>
+        <location filename="../ui/messages.py" line="158"/>
         <source>本机暂时无法读卡。</source>
         <extracomment>en: This kiosk cannot read cards at the moment.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="153"/>
+        <location filename="../ui/messages.py" line="160"/>
         <source>请到柜台办理，或联系工作人员。</source>
         <extracomment>en: Please go to a service counter or ask a member of staff.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="156"/>
+        <location filename="../ui/messages.py" line="163"/>
         <source>读卡超时</source>
         <extracomment>en: The card did not answer</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="158"/>
+        <location filename="../ui/messages.py" line="165"/>
         <source>卡片没有及时应答。</source>
         <extracomment>en: The card did not answer in time.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="160"/>
+        <location filename="../ui/messages.py" line="167"/>
         <source>请取出卡片后重新插入。如仍不成功，请到柜台办理。</source>
         <extracomment>en: Please take out your card and insert it again. If it still fails, go to a service counter.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="163"/>
+        <location filename="../ui/messages.py" line="170"/>
         <source>卡片已锁定</source>
         <extracomment>en: This card is locked</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="165"/>
+        <location filename="../ui/messages.py" line="172"/>
         <source>这张卡片的社保应用已被永久锁定。</source>
         <extracomment>en: The card&apos;s social security application is locked for good.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="167"/>
+        <location filename="../ui/messages.py" line="174"/>
         <source>请取回您的社会保障卡，到柜台申请换卡。</source>
         <extracomment>en: Please take your card and go to a service counter to get a new card.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="170"/>
+        <location filename="../ui/messages.py" line="177"/>
         <source>卡片验证未通过</source>
         <extracomment>en: The card could not be verified</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="172"/>
+        <location filename="../ui/messages.py" line="179"/>
         <source>本机无法与社保系统确认这张卡片。</source>
         <extracomment>en: The kiosk could not confirm this card with the social security system.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="181"/>
+        <location filename="../ui/messages.py" line="188"/>
         <source>无法确认办理结果</source>
         <extracomment>en: The result is not known</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="179"/>
+        <location filename="../ui/messages.py" line="186"/>
         <source>社保系统应答前网络中断，无法确认是否办理成功。</source>
         <extracomment>en: The connection was lost before the social security system answered.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="183"/>
+        <location filename="../ui/messages.py" line="190"/>
         <source>请取回您的社会保障卡，到柜台查询。</source>
         <extracomment>en: Please take your card and ask at a service counter.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="194"/>
+        <location filename="../ui/messages.py" line="201"/>
         <source>暂时无法连接社保系统</source>
         <extracomment>en: The social security system cannot be reached</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="196"/>
+        <location filename="../ui/messages.py" line="203"/>
         <source>本机暂时无法连接社保系统，您的卡片和信息没有任何改动。</source>
         <extracomment>en: The kiosk cannot reach the social security system at the moment. Nothing was changed.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="216"/>
+        <location filename="../ui/messages.py" line="223"/>
         <source>请取回您的社会保障卡，稍后再试或到柜台办理。</source>
         <extracomment>en: Please take your card, and try again later or go to a service counter.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="200"/>
-        <location filename="../ui/messages.py" line="324"/>
+        <location filename="../ui/messages.py" line="207"/>
+        <location filename="../ui/messages.py" line="331"/>
         <source>无法办理此业务</source>
         <extracomment>en: This service cannot be done here</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="176"/>
+        <location filename="../ui/messages.py" line="183"/>
         <source>社保系统没有在规定时间内应答，无法确认是否办理成功。</source>
         <extracomment>en: The social security system did not answer in time, so the kiosk cannot tell whether it was done.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="188"/>
+        <location filename="../ui/messages.py" line="195"/>
         <source>社保系统响应超时</source>
         <extracomment>en: The social security system is answering too slowly</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="190"/>
+        <location filename="../ui/messages.py" line="197"/>
         <source>社保系统没有在规定时间内应答，您的卡片和信息没有任何改动。</source>
         <extracomment>en: The social security system did not answer in time. Your card and your details were not changed.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="202"/>
+        <location filename="../ui/messages.py" line="209"/>
         <source>社保系统未能受理本次请求。</source>
         <extracomment>en: The social security system did not accept the request.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="205"/>
+        <location filename="../ui/messages.py" line="212"/>
         <source>读卡失败</source>
         <extracomment>en: The card could not be read</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="207"/>
+        <location filename="../ui/messages.py" line="214"/>
         <source>卡片应答异常，本机无法继续办理。</source>
         <extracomment>en: The card gave an answer the kiosk did not expect.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="209"/>
+        <location filename="../ui/messages.py" line="216"/>
         <source>系统出现异常</source>
         <extracomment>en: Something went wrong</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="211"/>
+        <location filename="../ui/messages.py" line="218"/>
         <source>本机未能完成本次办理。</source>
         <extracomment>en: The kiosk could not finish this service.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="231"/>
+        <location filename="../ui/messages.py" line="238"/>
         <source>依据：本地办法%1</source>
         <extracomment>en: Rule: %1 of the local regulation</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="239"/>
+        <location filename="../ui/messages.py" line="246"/>
         <source>请到社会保障卡合作银行网点办理。</source>
         <extracomment>en: Please go to a branch of your card&apos;s bank.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="242"/>
+        <location filename="../ui/messages.py" line="249"/>
         <source>您可以通过网上服务或到柜台办理。</source>
         <extracomment>en: You can do it online or at a service counter.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="244"/>
+        <location filename="../ui/messages.py" line="251"/>
         <source>请到柜台办理。</source>
         <extracomment>en: Please go to a service counter.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="256"/>
+        <location filename="../ui/messages.py" line="263"/>
         <source>本机不能办理此业务</source>
         <extracomment>en: This service is not available at this kiosk</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="258"/>
+        <location filename="../ui/messages.py" line="265"/>
         <source>根据本地规定，此业务需在其他渠道办理。</source>
         <extracomment>en: Under the local regulation, this service is done elsewhere.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="262"/>
+        <location filename="../ui/messages.py" line="269"/>
         <source>此卡已挂失</source>
         <extracomment>en: This card is reported lost</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="264"/>
+        <location filename="../ui/messages.py" line="271"/>
         <source>这张卡已经挂失，不能办理此业务。</source>
         <extracomment>en: The card is already reported lost, so this cannot be done with it.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="266"/>
+        <location filename="../ui/messages.py" line="273"/>
         <source>如需继续使用，请先解除挂失；如需新卡，请到柜台申请补卡。</source>
         <extracomment>en: To use the card again, cancel the loss report first; for a new card, apply for a replacement at a counter.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="269"/>
+        <location filename="../ui/messages.py" line="276"/>
         <source>此卡未挂失</source>
         <extracomment>en: This card is not reported lost</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="271"/>
+        <location filename="../ui/messages.py" line="278"/>
         <source>这张卡没有挂失记录，可以正常使用。</source>
         <extracomment>en: There is no loss report to cancel: the card is in normal use.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="274"/>
+        <location filename="../ui/messages.py" line="281"/>
         <source>正式挂失不能解除</source>
         <extracomment>en: A formal loss report cannot be cancelled</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="276"/>
+        <location filename="../ui/messages.py" line="283"/>
         <source>正式挂失后，原卡不能再恢复使用。</source>
         <extracomment>en: After a formal loss report the card cannot be used again.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="278"/>
+        <location filename="../ui/messages.py" line="285"/>
         <source>请到柜台申请补卡。</source>
         <extracomment>en: Please apply for a replacement card at a service counter.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="281"/>
+        <location filename="../ui/messages.py" line="288"/>
         <source>此卡已失效</source>
         <extracomment>en: This card is no longer valid</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="283"/>
+        <location filename="../ui/messages.py" line="290"/>
         <source>这张卡已注销或已被新卡替换。</source>
         <extracomment>en: This card was cancelled or replaced by a newer card.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="286"/>
+        <location filename="../ui/messages.py" line="293"/>
         <source>已有换卡申请在办理中</source>
         <extracomment>en: A new card is already on its way</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="288"/>
+        <location filename="../ui/messages.py" line="295"/>
         <source>同一时间只能有一个申请。您可以通过“查询卡状态和制卡进度”查看进度。</source>
         <extracomment>en: Only one application can run at a time. You can follow it under &quot;Card status and progress&quot;.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="292"/>
+        <location filename="../ui/messages.py" line="299"/>
         <source>此信息不能在本机修改</source>
         <extracomment>en: This information cannot be changed here</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="294"/>
+        <location filename="../ui/messages.py" line="301"/>
         <source>姓名、身份证号码、照片等关键信息需要换卡办理。</source>
         <extracomment>en: Key information (name, ID number, photo...) is changed with a new card.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="297"/>
+        <location filename="../ui/messages.py" line="304"/>
         <source>照片不符合要求</source>
         <extracomment>en: The photo cannot be used</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="299"/>
+        <location filename="../ui/messages.py" line="306"/>
         <source>社保系统未通过该照片。</source>
         <extracomment>en: The social security system did not accept the photo.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="301"/>
+        <location filename="../ui/messages.py" line="308"/>
         <source>请重新拍照。</source>
         <extracomment>en: Please take the photo again.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="304"/>
+        <location filename="../ui/messages.py" line="311"/>
         <source>身份核验未通过</source>
         <extracomment>en: We could not confirm who you are</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="306"/>
+        <location filename="../ui/messages.py" line="313"/>
         <source>您提供的信息与社保系统记录不一致。</source>
         <extracomment>en: The details do not match the records of the social security system.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="308"/>
+        <location filename="../ui/messages.py" line="315"/>
         <source>请携带身份证到柜台办理。</source>
         <extracomment>en: Please bring your ID card to a service counter.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="311"/>
+        <location filename="../ui/messages.py" line="318"/>
         <source>尝试次数过多</source>
         <extracomment>en: Too many attempts</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="313"/>
+        <location filename="../ui/messages.py" line="320"/>
         <source>为保护您的账户安全，暂停办理一段时间。没有做任何改动。</source>
         <extracomment>en: For your safety this is paused for a while. Nothing was changed.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="315"/>
+        <location filename="../ui/messages.py" line="322"/>
         <source>请稍后再试或到柜台办理。</source>
         <extracomment>en: Please try again later or go to a service counter.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="318"/>
+        <location filename="../ui/messages.py" line="325"/>
         <source>办理超时</source>
         <extracomment>en: The session has expired</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="320"/>
+        <location filename="../ui/messages.py" line="327"/>
         <source>办理时间过长，为了安全已结束。没有做任何改动。</source>
         <extracomment>en: The service took too long and was ended for your safety. Nothing was changed.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="322"/>
+        <location filename="../ui/messages.py" line="329"/>
         <source>请重新开始办理。</source>
         <extracomment>en: Please start again.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="326"/>
+        <location filename="../ui/messages.py" line="333"/>
         <source>社保系统未受理本次申请。</source>
         <extracomment>en: The social security system declined the request.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="333"/>
+        <location filename="../ui/messages.py" line="340"/>
         <source>密码修改成功</source>
         <extracomment>en: Your PIN has been changed</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="335"/>
+        <location filename="../ui/messages.py" line="342"/>
         <source>新密码已生效，请牢记并妥善保管。</source>
         <extracomment>en: Your new PIN is active now. Please remember it and keep it secret.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="341"/>
+        <location filename="../ui/messages.py" line="348"/>
         <source>操作超时</source>
         <extracomment>en: Time is up</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="343"/>
+        <location filename="../ui/messages.py" line="350"/>
         <source>长时间没有操作，本次办理已结束，没有做任何改动。</source>
         <extracomment>en: There was no input for a while, so the service was ended. Nothing was changed.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="349"/>
+        <location filename="../ui/messages.py" line="356"/>
         <source>感谢使用</source>
         <extracomment>en: Thank you</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="357"/>
+        <location filename="../ui/messages.py" line="364"/>
         <source>取消办理</source>
         <extracomment>en: Cancel</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="364"/>
+        <location filename="../ui/messages.py" line="371"/>
         <source>摄像头已停止工作（可能已断开连接）。</source>
         <extracomment>en: The camera stopped working (it may have been disconnected).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="367"/>
+        <location filename="../ui/messages.py" line="374"/>
         <source>摄像头正被其他程序占用。</source>
         <extracomment>en: The camera is being used by another program.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="370"/>
+        <location filename="../ui/messages.py" line="377"/>
         <source>摄像头没有画面。</source>
         <extracomment>en: The camera does not send pictures.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="372"/>
+        <location filename="../ui/messages.py" line="379"/>
         <source>未找到本机的摄像头。</source>
         <extracomment>en: This kiosk&apos;s camera cannot be found.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="377"/>
+        <location filename="../ui/messages.py" line="384"/>
         <source>本机暂不能刷脸验证，请使用短信验证码。</source>
         <extracomment>en: The face check is not available at this kiosk. Please use a text message code.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="382"/>
+        <location filename="../ui/messages.py" line="389"/>
         <source>使用短信验证码</source>
         <extracomment>en: Use a text message code</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="387"/>
+        <location filename="../ui/messages.py" line="394"/>
         <source>新卡邮寄到哪里？</source>
         <extracomment>en: Where should the new card be posted?</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="392"/>
+        <location filename="../ui/messages.py" line="399"/>
         <source>寄到登记的地址：%1</source>
         <extracomment>en: To the address on record: %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="397"/>
+        <location filename="../ui/messages.py" line="404"/>
         <source>填写新的邮寄地址</source>
         <extracomment>en: Type a new address</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="404"/>
+        <location filename="../ui/messages.py" line="411"/>
         <source>工号、密码或动态验证码不正确。</source>
         <extracomment>en: The account, PIN or one-time code is not right.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="409"/>
+        <location filename="../ui/messages.py" line="416"/>
         <source>无法连接社保系统：请输入本机的备用维护码。</source>
         <extracomment>en: The social security system cannot be reached: type this kiosk&apos;s local maintenance code.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="415"/>
+        <location filename="../ui/messages.py" line="422"/>
         <source>失败次数过多，维护模式已暂时锁定。</source>
         <extracomment>en: Too many failed attempts: maintenance is locked for a while.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="418"/>
+        <location filename="../ui/messages.py" line="425"/>
         <source>失败次数过多，维护模式已锁定至 %1。</source>
         <extracomment>en: Too many failed attempts: maintenance is locked until %1.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="424"/>
+        <location filename="../ui/messages.py" line="431"/>
         <source>（本机备用码）</source>
         <extracomment>en: (local code)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="429"/>
+        <location filename="../ui/messages.py" line="436"/>
         <source>%1 未成功（%2）。</source>
         <extracomment>en: %1 did not succeed (%2).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="434"/>
+        <location filename="../ui/messages.py" line="441"/>
         <source>请在 30 秒内将卡片插入读卡器……</source>
         <extracomment>en: Insert a card into the reader within 30 seconds...</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="439"/>
+        <location filename="../ui/messages.py" line="446"/>
         <source>正在检查……</source>
         <extracomment>en: Checking...</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="445"/>
+        <location filename="../ui/messages.py" line="452"/>
         <source>共 %1 项检查，%2 项失败。</source>
         <extracomment>en: %1 checks, %2 failed.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="448"/>
+        <location filename="../ui/messages.py" line="455"/>
         <source>共 %1 项检查，全部正常。</source>
         <extracomment>en: %1 checks, none failed.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="453"/>
+        <location filename="../ui/messages.py" line="460"/>
         <source>已补发 %1 笔，仍待发送 %2 笔。</source>
         <extracomment>en: Sent: %1; still waiting: %2.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="459"/>
+        <location filename="../ui/messages.py" line="466"/>
         <source>未检测到U盘，请插入后重试。</source>
         <extracomment>en: No USB stick found. Insert one and try again.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="464"/>
+        <location filename="../ui/messages.py" line="471"/>
         <source>诊断包已导出：%1</source>
         <extracomment>en: Diagnostics bundle saved as %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="469"/>
+        <location filename="../ui/messages.py" line="476"/>
         <source>设置已保存（修改 %1 项）。</source>
         <extracomment>en: Settings saved (%1 changed).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="475"/>
+        <location filename="../ui/messages.py" line="482"/>
         <source>终端编号</source>
         <extracomment>en: Kiosk id</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="477"/>
+        <location filename="../ui/messages.py" line="484"/>
         <source>社保系统地址</source>
         <extracomment>en: Back office address</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="479"/>
+        <location filename="../ui/messages.py" line="486"/>
         <source>适用地区规则</source>
         <extracomment>en: Regional rules</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="481"/>
+        <location filename="../ui/messages.py" line="488"/>
         <source>无操作等待时间（秒）</source>
         <extracomment>en: Idle time (seconds)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="483"/>
+        <location filename="../ui/messages.py" line="490"/>
         <source>语音音量</source>
         <extracomment>en: Speech volume</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="485"/>
+        <location filename="../ui/messages.py" line="492"/>
         <source>默认字体</source>
         <extracomment>en: Text size at start</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="487"/>
+        <location filename="../ui/messages.py" line="494"/>
         <source>密码键盘乱序</source>
         <extracomment>en: Shuffled PIN keypad</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="489"/>
+        <location filename="../ui/messages.py" line="496"/>
         <source>默认开启语音</source>
         <extracomment>en: Speech on at start</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="491"/>
+        <location filename="../ui/messages.py" line="498"/>
         <source>默认高对比</source>
         <extracomment>en: High contrast at start</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="493"/>
+        <location filename="../ui/messages.py" line="500"/>
         <source>摄像头</source>
         <extracomment>en: Camera</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="502"/>
+        <location filename="../ui/messages.py" line="509"/>
         <source>开</source>
         <extracomment>en: on</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="505"/>
+        <location filename="../ui/messages.py" line="512"/>
         <source>关</source>
         <extracomment>en: off</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="508"/>
+        <location filename="../ui/messages.py" line="515"/>
         <source>大字版</source>
         <extracomment>en: large (elderly)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="511"/>
+        <location filename="../ui/messages.py" line="518"/>
         <source>标准</source>
         <extracomment>en: normal</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="517"/>
+        <location filename="../ui/messages.py" line="524"/>
         <source>本机未配置语音播报。</source>
         <extracomment>en: This kiosk has no speech output.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/messages.py" line="522"/>
+        <location filename="../ui/messages.py" line="529"/>
         <source>这是社会保障卡自助服务终端的语音测试。</source>
         <extracomment>en: This is the speech test of the social security card kiosk.</extracomment>
         <translation type="unfinished"></translation>

@@ -79,6 +79,10 @@ class UiSettings:
     speech_volume: int = 80
     # the languages offered (the first is the one the kiosk starts in); one: no switch
     languages: tuple[str, ...] = ("zh_CN", "en")
+    # the journal cannot be written: re-checked this often (ui/journal_watch.py), wanting
+    # this much free space (None: kiosk.journal.health.MIN_FREE_BYTES)
+    journal_recheck_s: float = 10.0
+    journal_min_free_bytes: int | None = None
 
 
 @dataclass
@@ -191,8 +195,10 @@ class KioskController(QObject):
         self._pick_target: Callable[[Any], Any] | None = None
         from .camera_steps import CameraSteps
         from .maintenance_mode import MaintenanceMode
+        from .journal_watch import JournalWatch
         self.camera = CameraSteps(self)
         self.maintenance = MaintenanceMode(self)
+        self.journal_watch = JournalWatch(self)
         self._actions: dict[str, Callable[[], Any]] = {}
         self._window_wired = False
 
@@ -295,6 +301,7 @@ class KioskController(QObject):
 
     def _start_watching(self) -> None:
         """Subscribe to the watcher, then start it (a card already inserted is announced)."""
+        self.journal_watch.attach(self.services.journal)
         self._bridge = WatcherBridge(self.watcher, self)
         self._bridge.event.connect(self._on_card_event, Qt.ConnectionType.QueuedConnection)
         self.watcher.start()
@@ -328,6 +335,7 @@ class KioskController(QObject):
         if self.speaker is not None:
             self.speaker.stop()
         self.maintenance.shutdown()
+        self.journal_watch.detach()
 
     def _refresh_offers(self) -> None:
         """What the home and attract screens offer, from the rule pack."""
@@ -351,7 +359,7 @@ class KioskController(QObject):
         return tuple(out)
 
     def no_card_services(self) -> tuple[str, ...]:
-        if not self.services.full:
+        if not self.services.full or self.journal_watch.trouble is not None:
             return ()
         pack = self.services.pack
         return tuple(s for s, behind in NO_CARD_SERVICES.items()
@@ -451,6 +459,8 @@ class KioskController(QObject):
         s = Session(reader=reader)
         self.session, self._pulled = s, None
         self._begin_journal(s)
+        if self._out_of_service():
+            return
         self._result_timer.stop()
         self.window.busy.show_reading()
         self.window.show_screen(self.window.busy)
@@ -632,7 +642,7 @@ class KioskController(QObject):
     def _render_attract(self) -> None:
         if self.maintenance.active:
             return                      # the technician's screens stay until they leave
-        trouble = self._reader_trouble
+        trouble = self.journal_watch.trouble or self._reader_trouble
         status: MessageSource | None = (lambda: messages.describe(trouble)) if trouble else None
         left_in = any(self._present.values())
         self.window.attract.show_status(status, card_left_in=left_in and status is None)
@@ -681,6 +691,25 @@ class KioskController(QObject):
         """Called by the application's event filter on every touch."""
         if self._idle_timer.isActive():
             self._touch()
+        elif self.session is None:
+            self.journal_watch.recheck()      # out of service: a touch checks again
+
+    # --- the journal cannot be written (ui/journal_watch.py) --------------------------------
+    def _out_of_service(self) -> bool:
+        """After a new session's first journal write: no journal, no service (the attract
+        screen says so). True when the session was dropped."""
+        if self.journal_watch.trouble is None:
+            return False
+        self.session = None
+        self._render_attract()
+        self.journal_watch.recheck()          # a card or a tap: check again now
+        return True
+
+    def journal_changed(self, trouble: errors.JournalUnavailable | None) -> None:
+        """The journal became unwritable (no service starts) or writable again."""
+        self._refresh_offers()
+        if self.session is None:
+            self._render_attract()
 
     def _on_idle(self) -> None:
         s = self.session
@@ -773,6 +802,8 @@ class KioskController(QObject):
         s = Session(reader=None)
         self.session, self._pulled = s, None
         self._begin_journal(s)
+        if self._out_of_service():
+            return
         self._journal_step(s, "service", service=service)
         sv = self.services
         try:

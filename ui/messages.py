@@ -144,6 +144,13 @@ def describe(error: BaseException) -> Message:
         return m(translate("messages", "未检测到卡片"),
                  #: en: Please insert your social security card into the reader, chip first and facing up.
                  translate("messages", "请将社会保障卡芯片朝上，插入读卡口。"), kind="info")
+    if isinstance(error, e.JournalUnavailable):
+        #: en: This kiosk is out of service
+        return m(translate("messages", "本机暂停服务"),
+                 #: en: This kiosk cannot save its service records at the moment, so it starts no service.
+                 translate("messages", "本机暂时无法保存办理记录，为保障您的业务安全，暂停办理业务。"),
+                 #: en: The staff have been told. Please contact a member of staff, or go to a service counter.
+                 translate("messages", "已通知工作人员。请联系工作人员，或到柜台办理。"))
     if isinstance(error, (e.NoReader, e.ReaderServiceDown)):
         #: en: The card reader is not available
         return m(translate("messages", "读卡器暂时无法使用"),

@@ -6,7 +6,9 @@ builds the kiosk with :func:`build_production_app`, shows it full screen and
 runs the Qt loop. :func:`build_production_app` is the part tests drive: it
 
 1. reads the kiosk's secret from ``secret_file`` and opens the journal and the
-   outbox in ``data_dir`` (closing the attempts a previous process left open);
+   outbox in ``data_dir`` (closing the attempts a previous process left open); a
+   damaged journal is moved aside and a fresh one started, a journal that cannot
+   be written makes the kiosk start out of service (docs/journal.md);
 2. asks the back office for its managed settings (``GET /v1/kiosks/config``)
    with a bounded timeout; when it cannot answer, the kiosk runs on its local
    settings and the journal says so (``settings_managed``: ``config_unavailable``);
@@ -28,7 +30,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from kiosk.errors import KioskError, NoReader
+from kiosk.errors import JournalUnavailable, KioskError, NoReader
 from kiosk.settings import (EffectiveSettings, KioskSettings, SettingsInvalid, SettingsStore,
                             apply_managed, journal_config_unavailable, local_only, read_secret,
                             settings_path, validate)
@@ -192,7 +194,9 @@ def build_production_app(local: KioskSettings, *, store: SettingsStore | None = 
     returned :class:`ProductionKiosk`.
     """
     from kiosk.backoffice_client import hsm_step
-    from kiosk.journal import Journal, Outbox, Replayer
+    from kiosk.journal import Outbox, Replayer
+    from kiosk.journal.health import probe
+    from kiosk.journal.recovery import open_journal
     from kiosk.policies import load_pack
 
     from .app import build_app
@@ -204,11 +208,16 @@ def build_production_app(local: KioskSettings, *, store: SettingsStore | None = 
     closers: list[Callable[[], None]] = []
     try:
         os.makedirs(local.data_dir, exist_ok=True)
-        journal = Journal(local.journal_path(), kiosk_id=local.kiosk_id)
+        # a damaged journal is moved aside and a fresh one started (kiosk.journal.recovery)
+        journal, _replaced = open_journal(local.journal_path(), kiosk_id=local.kiosk_id)
         closers.append(journal.close)
-        interrupted = journal.close_interrupted()
-        if interrupted:
-            log.warning("%d attempt(s) left open by the previous run closed", interrupted)
+        try:
+            interrupted = journal.close_interrupted()
+            if interrupted:
+                log.warning("%d attempt(s) left open by the previous run closed", interrupted)
+        except JournalUnavailable:
+            pass    # a full disk: they are closed at a start that can write
+        probe(journal)    # the UI starts out of service when the journal cannot be written
         if store is not None and store.journal is None:
             store.journal = journal
         effective = fetch_managed(local, secret, journal=journal, timeout_s=config_timeout_s)
@@ -249,9 +258,12 @@ def build_production_app(local: KioskSettings, *, store: SettingsStore | None = 
             interval = effective.heartbeat_interval_s or heartbeat_interval_s
             heartbeat = Heartbeat(heartbeat_client, interval_s=interval,
                                   backlog=outbox.backlog,
-                                  devices=lambda: _device_health(backend, services.camera),
+                                  devices=lambda: _device_health(backend, services.camera,
+                                                                 journal),
                                   config_version=effective.config_version).start()
             closers.append(heartbeat.stop)
+            # the journal cannot be written (or can again): the fleet hears it at once
+            closers.append(journal.health.subscribe(lambda _trouble: heartbeat.beat_now()))
         window = build_app(backend, watcher, hsm_step(client), settings=ui_settings(s),
                            theme=ui_theme(s), services=services, speaker=speaker,
                            language=ui_language(s), start=start)
@@ -278,8 +290,9 @@ def build_production_app(local: KioskSettings, *, store: SettingsStore | None = 
     return kiosk
 
 
-def _device_health(backend, camera) -> dict[str, str]:
-    """The heartbeat's ``devices``: "ok" or what is wrong (the fleet page shows the rest)."""
+def _device_health(backend, camera, journal=None) -> dict[str, Any]:
+    """The heartbeat's ``devices``: "ok" or what is wrong (the fleet page shows the rest);
+    the journal's state is :func:`kiosk.journal.health.fleet_report`."""
     try:
         readers = list(backend.readers())
         card = "ok" if readers else "no_reader"
@@ -288,6 +301,10 @@ def _device_health(backend, camera) -> dict[str, str]:
     health = {"card_reader": card}
     if camera is not None:
         health["camera"] = "ok"         # configured; kiosk diag measures it
+    if journal is not None:
+        from kiosk.journal.health import fleet_report
+
+        health["journal"] = fleet_report(journal)
     return health
 
 

@@ -64,8 +64,9 @@ def render_page(kiosks: list[KioskState], *, as_of: str, down_after_s: float,
         rows.append(
             f'<tr class="{status}"><td>{e(k.kiosk_id)}</td><td>{status}</td>'
             f"<td>{e(age)}</td><td>{e(k.software_version or '')}</td>"
-            f"<td>{e(backlog)}</td><td>{e(', '.join(k.devices_not_ok))}</td></tr>")
-    body = "\n".join(rows) or '<tr><td colspan="6">no kiosk has sent a heartbeat</td></tr>'
+            f"<td>{e(backlog)}</td><td>{e(_journal(k))}</td>"
+            f"<td>{e(', '.join(k.devices_not_ok))}</td></tr>")
+    body = "\n".join(rows) or '<tr><td colspan="7">no kiosk has sent a heartbeat</td></tr>'
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -87,7 +88,7 @@ than {_duration(down_after_s)}. As of {e(as_of)}; this page reloads every
 {PAGE_REFRESH_S} s.</p>
 <table>
 <thead><tr><th>kiosk</th><th>status</th><th>last heartbeat</th><th>version</th>
-<th>journal backlog</th><th>devices not ok</th></tr></thead>
+<th>journal backlog</th><th>journal</th><th>devices not ok</th></tr></thead>
 <tbody>
 {body}
 </tbody>
@@ -95,6 +96,13 @@ than {_duration(down_after_s)}. As of {e(as_of)}; this page reloads every
 </body>
 </html>
 """
+
+
+def _journal(k: KioskState) -> str:
+    """``ok``, ``unwritable: disk_full`` (out of service), ``replaced``; empty: not reported."""
+    if k.journal is None:
+        return ""
+    return f"{k.journal}: {k.journal_reason}" if k.journal_reason else k.journal
 
 
 def _duration(seconds: float) -> str:

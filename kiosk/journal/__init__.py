@@ -5,6 +5,10 @@
 - :class:`Outbox`: requests whose outcome may be unknown, written before they
   are sent and replayed with the same ``Idempotency-Key``; see
   :mod:`kiosk.journal.outbox` and ``docs/outbox.md``.
+- Trouble: a journal that cannot be written raises
+  :class:`~kiosk.errors.JournalUnavailable` and is followed by
+  :mod:`kiosk.journal.health`; a damaged one is moved aside at start by
+  :mod:`kiosk.journal.recovery` (``docs/journal.md``).
 """
 
 from .guard import JournalPrivacyError, PrivacyGuard

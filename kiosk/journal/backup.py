@@ -5,8 +5,9 @@ The ``ssc-kiosk`` unit runs ``kiosk journal migrate`` before the kiosk starts
 (``ExecStartPre=``): when the file's schema is older than the code's, it is
 first copied with SQLite's online backup API (a consistent copy even while
 another process writes, WAL included) to ``<path>.bak-<UTC time>-v<old>``, and
-only then migrated. A failed backup stops the start: a migration is never run
-without a copy to go back to. Rolling back a version is then: stop the unit,
+only then migrated. A migration is never run without a copy to go back to: a
+backup that fails stops it (for a full disk the kiosk then starts out of service
+and migrates after the backup once it can, :func:`kiosk.journal.recovery.migrate_after_backup`). Rolling back a version is then: stop the unit,
 put the backup in place, switch the ``/opt/ssc-kiosk`` link back, start.
 
 Only the newest ``keep`` backups of a journal are kept (the files hold the

@@ -36,11 +36,12 @@ from sqlalchemy import and_, delete, func, insert, or_, select, update
 
 from kiosk import masking
 from kiosk.errors import (ApplicationLocked, CardNotGenuine,
-                          CardNotServed, CardRemoved, CardTimeout, OutcomeUnknown, PinBlocked,
-                          WeakPin, WrongPin)
+                          CardNotServed, CardRemoved, CardTimeout, JournalUnavailable,
+                          OutcomeUnknown, PinBlocked, WeakPin, WrongPin)
 
 from . import schema
 from .guard import PrivacyGuard
+from .health import JournalHealth, health_of
 from .schema import attempts, from_text, outbox, to_text, write_tx
 
 log = logging.getLogger("kiosk.journal")
@@ -222,21 +223,29 @@ class Journal:
 
     ``kiosk_id`` defaults to ``$SSC_KIOSK_ID``; ``strict`` to the guard's default
     (strict under pytest). ``clock`` returns aware UTC datetimes (tests).
+    ``migrate=False`` opens nothing yet (``schema_version`` None): the start on a
+    full disk (:func:`kiosk.journal.recovery.open_journal`), migrated by the first
+    successful :func:`kiosk.journal.health.probe`.
     """
 
     def __init__(self, path: str | os.PathLike, *, kiosk_id: str | None = None,
-                 strict: bool | None = None, clock=None):
+                 strict: bool | None = None, clock=None, migrate: bool = True):
         self.path = str(path)
         self.kiosk_id = kiosk_id or os.environ.get("SSC_KIOSK_ID") or "unconfigured"
         self._guard = PrivacyGuard(strict)
         self._clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
         self.engine = schema.make_engine(path)
-        self.schema_version = schema.migrate(self.engine)
+        self.schema_version: int | None = schema.migrate(self.engine) if migrate else None
         self.opened_at = self._now()
 
     @property
     def strict(self) -> bool:
         return self._guard.strict
+
+    @property
+    def health(self) -> JournalHealth:
+        """Whether the last write went through, and why not (:mod:`kiosk.journal.health`)."""
+        return health_of(self.engine)
 
     def _now(self) -> dt.datetime:
         return self._clock()
@@ -257,6 +266,8 @@ class Journal:
     def begin(self, service: str, *, card_no: str | None = None,
               ssn: str | None = None) -> Attempt:
         """Start an attempt without a ``with`` block (call :meth:`end` yourself)."""
+        if self.schema_version is None:     # not opened yet (a full disk at start)
+            raise self.health.trouble or JournalUnavailable("unavailable")
         g = self._guard
         values = {
             "kiosk_id": g.check(self.kiosk_id, "kiosk_id"),

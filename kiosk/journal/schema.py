@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from sqlalchemy import (Column, Connection, Engine, ForeignKey, Index, Integer, LargeBinary,
                         MetaData, String, Table, Text, create_engine, event, func, insert,
                         select)
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
 BUSY_TIMEOUT_MS = 10_000
@@ -164,13 +166,29 @@ def _begin(conn: Connection) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def write_tx(engine: Engine):
+@contextmanager
+def write_tx(engine: Engine) -> Iterator[Connection]:
     """``with write_tx(engine) as conn:`` a transaction that takes the write lock at once.
 
     ``BEGIN IMMEDIATE`` waits (``busy_timeout``) for another writer instead of failing
-    half-way when a read transaction would have to be upgraded.
+    half-way when a read transaction would have to be upgraded. A file that cannot be
+    written (disk full, read-only, damaged...) raises
+    :class:`~kiosk.errors.JournalUnavailable`, and the journal's
+    :class:`~kiosk.journal.health.JournalHealth` hears of every failure and success.
     """
-    return engine.execution_options(sqlite_begin="IMMEDIATE").begin()
+    from .health import health_of, is_journal_failure, unavailable_from
+
+    health = health_of(engine)
+    try:
+        with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
+            yield conn
+    except DBAPIError as exc:
+        if not is_journal_failure(exc):
+            raise
+        error = unavailable_from(exc, engine.url.database)
+        health.failed(error)
+        raise error from exc
+    health.succeeded()
 
 
 def migrate(engine: Engine) -> int:

@@ -100,7 +100,7 @@ def value(samples: dict, name: str, **labels) -> float | None:
 
 
 def fleet_rows(url: str) -> dict[str, list[str]]:
-    """The status page's table: kiosk id -> [status, age, version, backlog, devices]."""
+    """The status page's table: kiosk id -> [status, age, version, backlog, journal, devices]."""
     r = requests.get(url + "/fleet", timeout=10)
     assert r.status_code == 200
     assert r.headers["Content-Type"].startswith("text/html")
@@ -145,16 +145,36 @@ def test_a_kiosk_that_stops_sending_heartbeats_shows_as_down(bo):
 
     rows = fleet_rows(bo.url)
     assert set(rows) == {DEMO_KIOSK_ID, TEST_KIOSK_ID}
-    status, age, version, backlog, devices = rows[DEMO_KIOSK_ID]
+    status, age, version, backlog, journal, devices = rows[DEMO_KIOSK_ID]
     assert status == "down" and age.startswith("3 min") and age.endswith("ago")
-    assert (version, backlog, devices) == ("0.3.0", "2", "")
-    status, age, version, backlog, devices = rows[TEST_KIOSK_ID]
+    assert (version, backlog, journal, devices) == ("0.3.0", "2", "", "")
+    status, age, version, backlog, journal, devices = rows[TEST_KIOSK_ID]
     assert status == "up" and (version, backlog, devices) == ("0.4.0", "1", "camera")
 
     # the silent kiosk comes back
     beat(bo.kiosk)
     assert value(metrics(bo.url), "ssc_kiosks_down") == 0
     assert fleet_rows(bo.url)[DEMO_KIOSK_ID][0] == "up"
+
+
+def test_a_kiosk_whose_journal_cannot_be_written_shows_on_the_page_and_in_the_metrics(bo):
+    beat(bo.kiosk, devices={"reader": "ok", "journal": {
+        "state": "unwritable", "reason": "disk_full", "since": "2025-01-01T10:00:00Z"}})
+    beat(bo.other, devices={"reader": "ok", "journal": {
+        "state": "replaced", "kept": ["journal.sqlite3.damaged-20250101T100000.000000Z"]}})
+    m = metrics(bo.url)
+    assert value(m, "ssc_kiosk_journal_state", kiosk=DEMO_KIOSK_ID, state="unwritable") == 1
+    assert value(m, "ssc_kiosk_journal_state", kiosk=TEST_KIOSK_ID, state="replaced") == 1
+    assert value(m, "ssc_kiosk_devices_not_ok", kiosk=DEMO_KIOSK_ID) == 1
+    rows = fleet_rows(bo.url)
+    assert rows[DEMO_KIOSK_ID][4] == "unwritable: disk_full"
+    assert rows[TEST_KIOSK_ID][4] == "replaced"
+    assert rows[DEMO_KIOSK_ID][5] == "journal"
+
+    beat(bo.kiosk, devices={"reader": "ok", "journal": "ok"})     # space came back
+    m = metrics(bo.url)
+    assert value(m, "ssc_kiosk_journal_state", kiosk=DEMO_KIOSK_ID, state="ok") == 1
+    assert fleet_rows(bo.url)[DEMO_KIOSK_ID][4:] == ["ok", ""]
 
 
 def test_the_threshold_follows_the_interval_the_kiosks_are_told():

@@ -362,11 +362,13 @@ def test_a_journal_of_a_newer_schema_fails(tmp_path):
     assert r.status == FAIL and "newer than this software" in r.summary
 
 
-def test_a_file_that_is_not_a_journal_fails(tmp_path):
+def test_a_file_that_is_not_a_journal_fails_as_damaged(tmp_path):
     path = tmp_path / "journal.sqlite3"
     path.write_bytes(b"this is not SQLite" * 100)
     [r] = run_check(Check("journal", lambda: check_journal(path)))
-    assert r.status == FAIL and "DatabaseError" in r.summary
+    assert r.status == FAIL and r.detail["damaged"] == "SQLITE_NOTADB"
+    assert "moves it aside" in r.summary and "cannot be replayed" in r.summary
+    assert path.read_bytes() == b"this is not SQLite" * 100     # diag only looks
 
 
 # --- version, rule pack, speech -----------------------------------------------------------------

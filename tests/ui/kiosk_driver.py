@@ -31,10 +31,21 @@ class KioskDriver:
         self.demo = demo
         self.window = build_app(readers, readers, hsm, settings=settings, services=services,
                                 **build)
-        self.controller = self.window.controller
         self.window.resize(1920, 1080)
         self.window.show()
         qtbot.waitExposed(self.window)
+        self._attach()
+
+    @classmethod
+    def on_window(cls, qtbot, window, readers) -> "KioskDriver":
+        """A driver for a window built and shown elsewhere (the production assembly)."""
+        driver = cls.__new__(cls)
+        driver.qtbot, driver.readers, driver.demo, driver.window = qtbot, readers, None, window
+        driver._attach()
+        return driver
+
+    def _attach(self) -> None:
+        self.controller = self.window.controller
         self.card: SoftCard | None = None
         self.submitted = []          # every Pin the keypad handed over
         self.window.pin.keypad.submitted.connect(self.submitted.append)

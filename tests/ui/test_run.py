@@ -149,14 +149,18 @@ def test_invalid_settings_stop_the_start_before_anything_is_opened(tmp_path):
     assert not (tmp_path / "data").exists()
 
 
+def kiosk_run_process(tmp_path: Path, store: SettingsStore) -> subprocess.CompletedProcess:
+    """``kiosk run --quit-after 1`` in its own process, offscreen, on ``store``'s settings."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
+               SSC_KIOSK_SETTINGS=str(store.path))
+    return subprocess.run([sys.executable, "-m", "kiosk.cli", "run", "--quit-after", "1"],
+                          env=env, capture_output=True, text=True, timeout=60, cwd=ROOT)
+
+
 def test_kiosk_run_from_the_command_line(tmp_path, office):
     """``kiosk run`` in its own process, on PC/SC (no reader here is fine: the kiosk
     says so on its attract screen), quitting by itself."""
-    store = write_settings(tmp_path, office.url)
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
-               SSC_KIOSK_SETTINGS=str(store.path))
-    proc = subprocess.run([sys.executable, "-m", "kiosk.cli", "run", "--quit-after", "1"],
-                          env=env, capture_output=True, text=True, timeout=60, cwd=ROOT)
+    proc = kiosk_run_process(tmp_path, write_settings(tmp_path, office.url))
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr
     log = (tmp_path / "log" / "kiosk.log").read_text("utf-8")
