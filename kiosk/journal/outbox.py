@@ -57,7 +57,7 @@ from sqlalchemy.exc import IntegrityError
 from kiosk.backoffice_client import MALFORMED_RESPONSE, ApiCall, BackOfficeClient
 from kiosk.errors import (BackOfficeError, BackOfficeUnavailable, BadSignature, ClockSkew,
                           EndpointNotFound, IdempotencyKeyInUse, IdempotencyKeyReused, Internal,
-                          NoSession, RateLimited, ReplayTooOld)
+                          JournalUnavailable, NoSession, RateLimited, ReplayTooOld)
 
 from .journal import Attempt, Journal
 from .schema import attempts, from_text, outbox, to_text, write_tx
@@ -222,19 +222,22 @@ class Outbox:
         try:
             if attempt is not None:
                 attempt.reference = reference
-                attempt.step("outbox_stored", operation=call.operation, reference=reference)
+                self._record("outbox_stored", attempt.step, "outbox_stored",
+                             operation=call.operation, reference=reference)
             try:
                 result = client.perform(call, idempotency_key=key, bearer=bearer)
             except BackOfficeError as exc:
                 if outcome_unknown(exc):
                     return self._left_pending(entry_id, reference, call, attempt, exc)
-                self._settle(entry_id, "refused" if getattr(exc, "refusal", False)
+                self._record("the refusal", self._settle, entry_id,
+                             "refused" if getattr(exc, "refusal", False)
                              or exc.code == "SESSION_EXPIRED" else "failed",
                              exc.code, attempt_id=None)
-                self._attempt_running(attempt, error=exc.code)
+                self._record("the refusal", self._attempt_running, attempt, error=exc.code)
                 raise
-            self._settle(entry_id, "ok", None, attempt_id=None)
-            self._attempt_running(attempt, replayed=client.last_replayed)
+            self._record("the answer", self._settle, entry_id, "ok", None, attempt_id=None)
+            self._record("the answer", self._attempt_running, attempt,
+                         replayed=client.last_replayed)
             return result
         finally:
             with self._in_flight_lock:
@@ -269,18 +272,34 @@ class Outbox:
     def _left_pending(self, entry_id: int, reference: str, call: ApiCall,
                       attempt: Attempt | None, exc: BackOfficeError) -> PendingOutcome:
         now = self._now()
-        with write_tx(self.engine) as conn:
-            conn.execute(update(outbox).where(outbox.c.id == entry_id).values(
-                tries=outbox.c.tries + 1, updated_at=to_text(now), last_error=exc.code,
-                next_try_at=to_text(now + dt.timedelta(seconds=self._delay_s(1)))))
+
+        def count_the_try() -> None:
+            with write_tx(self.engine) as conn:
+                conn.execute(update(outbox).where(outbox.c.id == entry_id).values(
+                    tries=outbox.c.tries + 1, updated_at=to_text(now), last_error=exc.code,
+                    next_try_at=to_text(now + dt.timedelta(seconds=self._delay_s(1)))))
+
+        self._record("the try", count_the_try)
         log.warning("%s: outcome unknown (%s); stored as %s for replay", call.operation,
                     exc.code, reference)
         if attempt is not None:
             attempt._set_pending(reference, exc.code)
-            attempt.step("outcome_pending", error=exc.code)
+            self._record("the pending outcome", attempt.step, "outcome_pending", error=exc.code)
         return PendingOutcome(reference=reference, operation=call.operation, entry_id=entry_id,
                               attempt_id=attempt.id if attempt else None, queued_at=now,
                               reason=exc.code)
+
+    @staticmethod
+    def _record(what: str, write: Callable[..., Any], *args: Any, **kw: Any) -> None:
+        """A journal write about a request already stored in the outbox. If the journal cannot
+        be written now (the disk filled up meanwhile), that does not change what happened to
+        the request, nor what the citizen is told: the entry stays pending on disk, and the
+        next replay pass asks the back office again and settles it (docs/journal.md)."""
+        try:
+            write(*args, **kw)
+        except JournalUnavailable as exc:
+            log.warning("outbox: could not record %s (%s); the entry stays for the replay",
+                        what, exc.reason)
 
     def _attempt_running(self, attempt: Attempt | None, **data) -> None:
         """The answer came: the attempt is no longer pending (its block records the end)."""

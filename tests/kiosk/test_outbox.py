@@ -8,6 +8,7 @@ holds (forwards, lets the back office act, then never answers).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import http.client
 import json
@@ -26,10 +27,11 @@ import pytest
 
 from kiosk.backoffice_client import (BackOfficeClient, lift_loss_call, report_loss_call,
                                      update_profile_call)
-from kiosk.errors import CardAlreadyLost, NoSession
+from kiosk.errors import CardAlreadyLost, JournalUnavailable, NoSession
 from kiosk.journal import Journal, Outbox, PendingOutcome, Replayer, reference_for
 
 from .test_backoffice_client_api import card_auth, people, start_server
+from tests.support.journal_trouble import fill, small_filesystem
 from tests.support.network import dead_url
 
 from backoffice.config import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET  # noqa: E402
@@ -515,3 +517,51 @@ def test_a_kill_in_the_middle_of_a_send_loses_nothing(tmp_path, backoffice, dire
     finally:
         journal.close()
     assert losses_of(backoffice, "A10000001") == 1
+
+
+class DiskFillingClient(BackOfficeClient):
+    """The real client; the disk under the journal fills up while the back office answers."""
+
+    fill_into: Path | None = None
+
+    def perform(self, call, **kw):
+        try:
+            return super().perform(call, **kw)
+        finally:
+            if self.fill_into is not None:
+                fill(self.fill_into)
+
+
+@pytest.mark.parametrize("expected", ["ok", "refused"])
+def test_a_disk_that_fills_during_the_send_does_not_change_the_answer(tmp_path, backoffice,
+                                                                      direct, expected):
+    """The answer came back but the journal can no longer be written: the citizen is told the
+    back office's answer (not a failure), the entry stays pending on disk, and once space
+    returns the replay settles it from the stored answer, with one effect."""
+    with small_filesystem(tmp_path / "small", 2 * 1024 * 1024) as fs:
+        path = fs / "journal.sqlite3"
+        with DiskFillingClient(backoffice.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET) as client, \
+                Outbox(path) as outbox:
+            person = people()["card_ordinary"]
+            open_card_session(client, "card_ordinary")
+            if expected == "refused":                       # reported once already
+                outbox.submit(client, report_loss_call("temporary"))
+            client.fill_into = fs
+            attempt = outbox.journal.attempt("temporary_loss")
+            a = attempt.__enter__()
+            if expected == "ok":
+                status = outbox.submit(client, report_loss_call("temporary"), attempt=a)
+                assert status.status == "temp_lost"               # the citizen's answer
+            else:
+                with pytest.raises(CardAlreadyLost):              # the refusal, as it was
+                    outbox.submit(client, report_loss_call("temporary"), attempt=a)
+            with contextlib.suppress(JournalUnavailable):         # the attempt cannot end
+                attempt.__exit__(None, None, None)
+            assert outbox.entries()[-1].state == "pending"              # kept on disk
+            (fs / "filler").unlink()                                    # space returns
+            report = outbox.replay(direct, due_only=False)
+            assert report.settled == 1
+            entry = outbox.entries()[-1]
+            assert (entry.state, entry.outcome) == ("done", expected)
+            assert outbox.backlog() == 0
+        assert losses_of(backoffice, person.card.card_no) == 1   # one effect
