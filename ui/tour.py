@@ -101,11 +101,15 @@ class Tourist:
 
     # --- the event loop ---------------------------------------------------------------------
     def pump(self, seconds: float = 0.0) -> None:
-        from PySide6.QtCore import QCoreApplication, QEventLoop
+        """Run the event loop for ``seconds`` (at least one pass), as ``app.exec()`` would:
+        with its deferred deletions, which ``processEvents`` alone never runs (a screen's
+        old buttons, ``deleteLater``-ed, would pile up over a soak's sessions)."""
+        from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop
 
         end = time.monotonic() + seconds
         while True:
             QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
             if time.monotonic() >= end:
                 break
             time.sleep(0.005)
