@@ -101,11 +101,15 @@ class Tourist:
 
     # --- the event loop ---------------------------------------------------------------------
     def pump(self, seconds: float = 0.0) -> None:
-        from PySide6.QtCore import QCoreApplication, QEventLoop
+        """Run the event loop for ``seconds`` (at least one pass), as ``app.exec()`` would:
+        with its deferred deletions, which ``processEvents`` alone never runs (a screen's
+        old buttons, ``deleteLater``-ed, would pile up over a soak's sessions)."""
+        from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop
 
         end = time.monotonic() + seconds
         while True:
             QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
             if time.monotonic() >= end:
                 break
             time.sleep(0.005)
@@ -542,60 +546,70 @@ def scene_maintenance(t: Tourist) -> None:
 
 
 # --- the shortest path of every service (taps per service) -------------------------------------------
+# One citizen session each, from the card (or "I lost my card") to the result and the card
+# back: :func:`shortest_paths` counts their taps, bench/soak.py runs them thousands of times.
 
-def shortest_paths(t: Tourist) -> dict[str, int]:
-    """Every service on its shortest path from the card (or "I lost my card") to its result.
+def _card_session(t: Tourist, profile: str, service: str, pin: str | None,
+                  after: Callable[[], None]) -> None:
+    t.card_service(profile, service, pin)
+    after()
+    if t.window.current_screen() is t.window.built("status"):
+        t.end()
+        t.pull()
+    else:
+        t.finish()
 
-    Taps are touches of buttons; PIN digits, SMS and ID digits and the letters
-    and candidates of the keyboard are counted apart (``t.keys``). The loss is
-    reported first (and not counted) so that lifting it has a lost card.
-    """
-    from backoffice.demo_data import for_stage
 
-    def card_service(profile: str, service: str, pin: str | None, after: Callable[[], None]) -> None:
-        t.card_service(profile, service, pin)
-        after()
-        if t.window.current_screen() is t.window.built("status"):
-            t.end()
-            t.pull()
-        else:
-            t.finish()
+def _by_sms(t: Tourist) -> None:
+    t.on("choice")
+    t.choose("sms")
+    t.enter_sms()
 
-    def by_sms() -> None:
-        t.on("choice")
-        t.choose("sms")
-        t.enter_sms()
 
+def session_pin_change(t: Tourist) -> None:
+    _card_session(t, "ordinary", "pin_change", PINS["ordinary"], t.set_new_pin)
+
+
+def session_pin_reset(t: Tourist) -> None:
+    """The PIN reset with an SMS code."""
     def new_pin() -> None:
-        by_sms()
+        _by_sms(t)
         t.set_new_pin()
 
+    _card_session(t, "ordinary", "pin_reset", None, new_pin)
+
+
+def session_pin_unblock(t: Tourist) -> None:
     def unblock() -> None:
-        by_sms()
+        _by_sms(t)
         t.on("pin", lambda: t.window.pin.step == "remembered")
         t.pin(PINS["blocked"])
 
-    card_service("ordinary", "pin_change", PINS["ordinary"], t.set_new_pin)
-    card_service("ordinary", "pin_reset", None, new_pin)
-    card_service("blocked", "pin_unblock", None, unblock)
+    _card_session(t, "blocked", "pin_unblock", None, unblock)
 
-    def no_card(service: str, button, ssn: str, name: list[tuple[str, str]], after) -> None:
-        t.on("attract")
-        t.begin(service)
-        t.tap(button)
-        t.on("identity")
-        _identity(t, ssn, name)
-        t.tap(t.window.identity.next_button)
-        t.enter_sms()
-        after()
-        t.end()
-        if t.window.current_screen() is t.window.built("status"):
-            t.tap(t.window.status.done_button)
-            t.on("result")
-        if t.window.current_screen() is t.window.result:
-            t.tap(t.window.result.done_button)
-        t.on("attract")
 
+def _no_card_session(t: Tourist, service: str, button, ssn: str, name: list[tuple[str, str]],
+                     after: Callable[[], None]) -> None:
+    """A service without the card: the ID number and the name typed in pinyin, an SMS code."""
+    t.on("attract")
+    t.begin(service)
+    t.tap(button)
+    t.on("identity")
+    _identity(t, ssn, name)
+    t.tap(t.window.identity.next_button)
+    t.enter_sms()
+    after()
+    t.end()
+    if t.window.current_screen() is t.window.built("status"):
+        t.tap(t.window.status.done_button)
+        t.on("result")
+    if t.window.current_screen() is t.window.result:
+        t.tap(t.window.result.done_button)
+    t.on("attract")
+
+
+def session_loss_report(t: Tourist) -> None:
+    """A temporary loss of the ordinary card's holder (陈思远), without the card."""
     def report() -> None:
         t.on("choice")
         t.choose("temporary")
@@ -603,24 +617,33 @@ def shortest_paths(t: Tourist) -> dict[str, int]:
         t.choose("confirm")
         t.on("result")
 
-    no_card("loss_report", t.window.attract.lost_button, "420106198503124514",
-            [("chen", "陈"), ("si", "思"), ("yuan", "远")], report)
+    _no_card_session(t, "loss_report", t.window.attract.lost_button, "420106198503124514",
+                     [("chen", "陈"), ("si", "思"), ("yuan", "远")], report)
 
+
+def session_lift_loss(t: Tourist) -> None:
+    """Lifting the loss :func:`session_loss_report` reported."""
     def lift() -> None:
         t.on("confirm")
         t.choose("confirm")
 
-    card_service("ordinary", "lift_loss", PINS["ordinary"], lift)
+    _card_session(t, "ordinary", "lift_loss", PINS["ordinary"], lift)
+
+
+def session_status_without_card(t: Tourist) -> None:
+    from backoffice.demo_data import for_stage
 
     person = for_stage(t.jurisdiction, "card_manufactured")
+    _no_card_session(t, "card_status_without_card", t.window.attract.status_button, person.ssn,
+                     [("liu", "刘"), ("si", "思"), ("qi", "琪")], lambda: t.on("status"))
 
-    def status() -> None:
-        t.on("status")
 
-    no_card("card_status_without_card", t.window.attract.status_button, person.ssn,
-            [("liu", "刘"), ("si", "思"), ("qi", "琪")], status)
-    card_service("ordinary", "card_status", PINS["ordinary"], status)
+def session_status_with_card(t: Tourist) -> None:
+    _card_session(t, "ordinary", "card_status", PINS["ordinary"], lambda: t.on("status"))
 
+
+def session_renewal(t: Tourist) -> None:
+    """A renewal with the photo the synthetic camera takes, picked up at the outlet."""
     def renew() -> None:
         t.on("choice")
         t.choose("damaged")
@@ -630,19 +653,40 @@ def shortest_paths(t: Tourist) -> dict[str, int]:
         t.on("confirm")
         t.choose("pickup")
 
-    card_service("ordinary", "renewal", PINS["ordinary"], renew)
+    _card_session(t, "ordinary", "renewal", PINS["ordinary"], renew)
 
+
+def session_profile(t: Tourist, phone: str = "13900270999") -> None:
+    """A new mobile number (typed on the code pad), reviewed and confirmed."""
     def profile() -> None:
         t.on("profile")
         t.tap(t.window.profile.edit_buttons["phone"])
         t.on("code")
-        t.digits(t.window.code.pad, "13900270999", confirm=True)
+        t.digits(t.window.code.pad, phone, confirm=True)
         t.on("profile")
         t.tap(t.window.profile.review_button)
         t.on("confirm")
         t.choose("confirm")
 
-    card_service("ordinary", "profile_change", PINS["ordinary"], profile)
+    _card_session(t, "ordinary", "profile_change", PINS["ordinary"], profile)
+
+
+#: every service once, in an order each can run after the one before (the loss is reported
+#: before it is lifted, the card is not lost when it is renewed)
+SHORTEST_SESSIONS = (session_pin_change, session_pin_reset, session_pin_unblock,
+                     session_loss_report, session_lift_loss, session_status_without_card,
+                     session_status_with_card, session_renewal, session_profile)
+
+
+def shortest_paths(t: Tourist) -> dict[str, int]:
+    """Every service on its shortest path from the card (or "I lost my card") to its result.
+
+    Taps are touches of buttons; PIN digits, SMS and ID digits and the letters
+    and candidates of the keyboard are counted apart (``t.keys``). The loss is
+    reported first (and not counted) so that lifting it has a lost card.
+    """
+    for session in SHORTEST_SESSIONS:
+        session(t)
     return dict(t.taps)
 
 
