@@ -209,7 +209,11 @@ def fill(path: Path, language: str) -> list[str]:
             tr = msg.find("translation")
             if tr is None:
                 tr = ET.SubElement(msg, "translation")
-            numerus = msg.get("numerus") == "yes"
+            # A message with %n is a plural one, whichever lupdate read it: pyside6-lupdate
+            # before 6.12 does not mark translate(ctx, text, None, n) as numerus.
+            numerus = msg.get("numerus") == "yes" or "%n" in source
+            if numerus:
+                msg.set("numerus", "yes")
             if language == "en":
                 english = english_of(msg.findtext("extracomment"))
                 if english is None:      # the comment is the one source: no stale English stays
@@ -255,7 +259,8 @@ def _run(cmd: list[str]) -> None:
 
 
 def update_one(files: list[str], target: Path, language: str) -> tuple[bool, list[str]]:
-    """lupdate + fill + lupdate again (lupdate's own layout) into ``target``; (changed, no English)."""
+    """lupdate + fill + lupdate again (lupdate's own layout) + fill into ``target``;
+    (changed, no English)."""
     before = target.read_bytes() if target.exists() else None
     # a sibling file: lupdate writes source paths relative to the .ts file
     work = target.with_name(f".{target.stem}.build{os.getpid()}.ts")
@@ -263,8 +268,10 @@ def update_one(files: list[str], target: Path, language: str) -> tuple[bool, lis
         if before is not None:
             work.write_bytes(before)
         lupdate(files, work, language)
-        no_english = fill(work, language)
+        fill(work, language)
         lupdate(files, work, language)
+        # once more: lupdate before 6.12 drops the numerus mark fill() gave %n messages
+        no_english = fill(work, language)
         after = work.read_bytes()
         if after == before:
             return False, no_english
