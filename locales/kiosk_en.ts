@@ -181,91 +181,97 @@
 <context>
     <name>DemoPanel</name>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="211"/>
+        <location filename="../ui/widgets/demo_panel.py" line="248"/>
         <source>演示控制（非终端界面）</source>
         <extracomment>en: Demo controls (not part of the kiosk)</extracomment>
         <translation>Demo controls (not part of the kiosk)</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="214"/>
+        <location filename="../ui/widgets/demo_panel.py" line="251"/>
         <source>▲ 演示控制</source>
         <extracomment>en: ▲ Demo controls</extracomment>
         <translation>▲ Demo controls</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="217"/>
-        <source>▼ 演示控制</source>
-        <extracomment>en: ▼ Demo controls</extracomment>
-        <translation>▼ Demo controls</translation>
+        <location filename="../ui/widgets/demo_panel.py" line="254"/>
+        <source>▼ 演示</source>
+        <extracomment>en: ▼ Demo</extracomment>
+        <translation>▼ Demo</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="219"/>
+        <location filename="../ui/widgets/demo_panel.py" line="257"/>
+        <source>短信 %1</source>
+        <extracomment>en: SMS %1</extracomment>
+        <translation>SMS %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/widgets/demo_panel.py" line="260"/>
         <source>显示或隐藏演示控制</source>
         <extracomment>en: Show or hide the demo controls</extracomment>
         <translation>Show or hide the demo controls</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="221"/>
+        <location filename="../ui/widgets/demo_panel.py" line="262"/>
         <source>演示模式：模拟卡片，测试后台</source>
         <extracomment>en: DEMO MODE: emulated cards, test back office</extracomment>
         <translation>DEMO MODE: emulated cards, test back office</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="224"/>
+        <location filename="../ui/widgets/demo_panel.py" line="265"/>
         <source>读卡器中的卡片：%1</source>
         <extracomment>en: Card in the reader: %1</extracomment>
         <translation>Card in the reader: %1</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="227"/>
+        <location filename="../ui/widgets/demo_panel.py" line="268"/>
         <source>读卡器中没有卡片</source>
         <extracomment>en: The reader is empty</extracomment>
         <translation>The reader is empty</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="230"/>
+        <location filename="../ui/widgets/demo_panel.py" line="271"/>
         <source>插入演示卡 %1</source>
         <extracomment>en: Insert the demo card %1</extracomment>
         <translation>Insert the demo card %1</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="232"/>
+        <location filename="../ui/widgets/demo_panel.py" line="273"/>
         <source>拔出卡片</source>
         <extracomment>en: Pull the card</extracomment>
         <translation>Pull the card</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="236"/>
+        <location filename="../ui/widgets/demo_panel.py" line="277"/>
         <source>社保系统离线</source>
         <extracomment>en: Back office offline</extracomment>
         <translation>Back office offline</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="239"/>
+        <location filename="../ui/widgets/demo_panel.py" line="280"/>
         <source>拔出摄像头</source>
         <extracomment>en: Unplug the camera</extracomment>
         <translation>Unplug the camera</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="243"/>
+        <location filename="../ui/widgets/demo_panel.py" line="284"/>
         <source>重置演示卡密码</source>
         <extracomment>en: Reset the demo cards&apos; PINs</extracomment>
         <translation>Reset the demo cards&apos; PINs</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="246"/>
+        <location filename="../ui/widgets/demo_panel.py" line="287"/>
         <source>演示手机，最新短信验证码：%1</source>
         <extracomment>en: Demo phone, last text message code: %1</extracomment>
         <translation>Demo phone, last text message code: %1</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="251"/>
+        <location filename="../ui/widgets/demo_panel.py" line="292"/>
         <source>维护模式（按住左上角3秒，再点右下角、左下角）：工号 %1，密码 %2，动态码 %3</source>
         <extracomment>en: Maintenance (hold the top-left corner 3 s, tap bottom-right, bottom-left): account %1, PIN %2, code %3</extracomment>
         <translation>Maintenance (hold the top-left corner 3 s, tap bottom-right, bottom-left): account %1, PIN %2, code %3</translation>
     </message>
     <message>
-        <location filename="../ui/widgets/demo_panel.py" line="256"/>
+        <location filename="../ui/widgets/demo_panel.py" line="297"/>
         <source>退出演示</source>
         <extracomment>en: Quit the demo</extracomment>
         <translation>Quit the demo</translation>
@@ -1799,14 +1805,11 @@
         <extracomment>en: We could not confirm it is you. Please face the camera and try again, or use a text message code.</extracomment>
         <translation>We could not confirm it is you. Please face the camera and try again, or use a text message code.</translation>
     </message>
-    <message numerus="yes">
+    <message>
         <location filename="../ui/flows.py" line="167"/>
         <source>验证码错误，还可尝试 %n 次</source>
         <extracomment>en: Wrong code. %n tries left.</extracomment>
-        <translation>
-            <numerusform>Wrong code. %n try left.</numerusform>
-            <numerusform>Wrong code. %n tries left.</numerusform>
-        </translation>
+        <translation>Wrong code. %n tries left.</translation>
     </message>
     <message>
         <location filename="../ui/flows.py" line="170"/>
@@ -2037,14 +2040,11 @@
 </context>
 <context>
     <name>messages</name>
-    <message numerus="yes">
+    <message>
         <location filename="../ui/messages.py" line="56"/>
         <source>密码错误，还可尝试 %n 次</source>
         <extracomment>en: Wrong PIN. You have %n tries left.</extracomment>
-        <translation>
-            <numerusform>Wrong PIN. You have %n try left.</numerusform>
-            <numerusform>Wrong PIN. You have %n tries left.</numerusform>
-        </translation>
+        <translation>Wrong PIN. You have %n tries left.</translation>
     </message>
     <message>
         <location filename="../ui/messages.py" line="61"/>
@@ -3257,14 +3257,11 @@
         <extracomment>en: Long-term (until I cancel it)</extracomment>
         <translation>Long-term (until I cancel it)</translation>
     </message>
-    <message numerus="yes">
+    <message>
         <location filename="../ui/texts.py" line="126"/>
         <source>%n 天，到期自动解除</source>
         <extracomment>en: %n days, then it ends by itself</extracomment>
-        <translation>
-            <numerusform>%n day, then it ends by itself</numerusform>
-            <numerusform>%n days, then it ends by itself</numerusform>
-        </translation>
+        <translation>%n days, then it ends by itself</translation>
     </message>
     <message>
         <location filename="../ui/texts.py" line="135"/>
