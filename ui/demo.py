@@ -31,7 +31,7 @@ def startup_message(args: argparse.Namespace, env: dict[str, str] | os._Environ 
               "full screen, frameless, no close button (--windowed for a framed window)")
     lines = [
         f"kiosk demo: the kiosk is running on display {display} ({window}),",
-        f"  {args.jurisdiction}'s rules, emulated demo cards, the reference back office in-process.",
+        f"  {args.jurisdiction.capitalize()}'s rules, emulated demo cards, the reference back office in-process.",
     ]
     if not args.no_panel:
         lines += ["  The demo panel is the brown '▼ 演示' button in the kiosk's header: it inserts and",
@@ -40,7 +40,9 @@ def startup_message(args: argparse.Namespace, env: dict[str, str] | os._Environ 
         lines += [
             "  To see it from another computer (e.g. under xvfb-run): a VNC server on this display,",
             "    apt-get install x11vnc",
-            f"    x11vnc -display {env['DISPLAY']} -localhost -nopw -forever -shared",
+            f"    x11vnc -display {env['DISPLAY']}"
+            + (f" -auth {env['XAUTHORITY']}" if env.get("XAUTHORITY") else "")
+            + " -localhost -nopw -forever -shared",
             "  then on your computer: ssh -L 5900:localhost:5900 <this machine>, and a VNC viewer",
             "  on localhost:5900.",
         ]

@@ -50,10 +50,14 @@ def test_headless_run_with_a_card(tmp_path):
 
 def test_startup_message_says_what_runs_how_to_see_it_and_how_to_stop(monkeypatch):
     """Under ``xvfb-run`` nothing shows: the demo says what runs, how to look, how to stop."""
-    text = demo.startup_message(demo.parse_args([]), {"DISPLAY": ":99"})
+    text = demo.startup_message(demo.parse_args([]),
+                                {"DISPLAY": ":99", "XAUTHORITY": "/tmp/xvfb-run.x/Xauthority"})
     assert "kiosk is running on display :99" in text
+    assert "x11vnc -display :99 -auth /tmp/xvfb-run.x/Xauthority -localhost" in text
     assert "frameless" in text and "--windowed" in text
-    assert "apt-get install x11vnc" in text and "x11vnc -display :99 -localhost" in text
+    assert "apt-get install x11vnc" in text
+    assert "x11vnc -display :0 -localhost" in demo.startup_message(demo.parse_args([]),
+                                                                    {"DISPLAY": ":0"})
     assert "kiosk tour OUTDIR" in text
     assert "退出演示" in text and "Ctrl+C" in text
     windowed = demo.startup_message(demo.parse_args(["--windowed", "--no-panel"]),
