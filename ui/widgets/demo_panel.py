@@ -20,6 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer
 from PySide6.QtWidgets import (QApplication, QCheckBox, QGridLayout, QLabel, QPushButton, QVBoxLayout,
                                QWidget)
+from shiboken6 import isValid
 
 
 class DemoPanel(QWidget):
@@ -130,9 +131,7 @@ class DemoPanel(QWidget):
         # the kiosk changes screens, language and text size under the folded toggle
         self._place_timer = QTimer(self)
         self._place_timer.setInterval(250)
-        self._place_timer.timeout.connect(self.place)
-        if kiosk is not None:
-            self._place_timer.start()
+        self._place_timer.timeout.connect(self.place)   # runs while the panel is shown
 
     def _card_label(self, name: str) -> str:
         """``ordinary · 陈思远``: the profile and, when it has one, the holder."""
@@ -159,7 +158,7 @@ class DemoPanel(QWidget):
         """The toggle in the free space of the kiosk's header (see :func:`header_gap`);
         open, the panel hangs below it, kept on the screen. Without a kiosk window, the
         top centre of the screen."""
-        gap = header_gap(self.kiosk) if self.kiosk is not None else None
+        gap = header_gap(self.kiosk) if self.kiosk is not None and isValid(self.kiosk) else None
         if gap is None:
             screen = self.screen() or QApplication.primaryScreen()
             if screen is None:
@@ -185,6 +184,12 @@ class DemoPanel(QWidget):
         super().showEvent(event)
         self.resize(self.sizeHint())   # not adjustSize(): it caps a window at 2/3 of the screen
         self.place()
+        if self.kiosk is not None:
+            self._place_timer.start()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self._place_timer.stop()
+        super().hideEvent(event)
 
     # --- control --------------------------------------------------------------------
     def card(self, name: str):
