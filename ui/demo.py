@@ -18,7 +18,8 @@ from typing import Callable
 
 NO_DISPLAY = ("No display found. Run it under a virtual display: "
               "xvfb-run -a -s '-screen 0 1920x1080x24' ./run demo\n"
-              "  (or QT_QPA_PLATFORM=offscreen for a headless check, with --quit-after SECONDS)")
+              "  (or QT_QPA_PLATFORM=offscreen for a headless check, with --quit-after SECONDS)\n"
+              "  To see it from another computer over VNC: README.md, 'On a machine without a display'.")
 
 log = logging.getLogger(__name__)
 

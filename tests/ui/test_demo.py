@@ -109,3 +109,14 @@ def test_full_screen_and_frameless_unless_windowed(qtbot, hsm):
         teardown(window)
         window.close()
         window.deleteLater()
+
+
+def test_the_production_kiosk_has_no_demo_panel():
+    """退出演示 and the demo cards are the demo's: ``kiosk run`` never loads the panel."""
+    import subprocess
+    import sys
+
+    code = ("import sys, ui.run; "
+            "sys.exit(1 if any(m.startswith('ui.widgets.demo_panel') or m == 'ui.demo' "
+            "for m in sys.modules) else 0)")
+    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
