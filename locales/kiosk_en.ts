@@ -180,91 +180,97 @@
     <context>
         <name>DemoPanel</name>
         <message>
-            <location filename="../ui/widgets/demo_panel.py" line="211" />
+            <location filename="../ui/widgets/demo_panel.py" line="253" />
             <source>演示控制（非终端界面）</source>
             <extracomment>en: Demo controls (not part of the kiosk)</extracomment>
             <translation>Demo controls (not part of the kiosk)</translation>
         </message>
         <message>
-            <location filename="../ui/widgets/demo_panel.py" line="214" />
+            <location filename="../ui/widgets/demo_panel.py" line="256" />
             <source>▲ 演示控制</source>
             <extracomment>en: ▲ Demo controls</extracomment>
             <translation>▲ Demo controls</translation>
         </message>
         <message>
-            <location filename="../ui/widgets/demo_panel.py" line="217" />
-            <source>▼ 演示控制</source>
-            <extracomment>en: ▼ Demo controls</extracomment>
-            <translation>▼ Demo controls</translation>
+            <location filename="../ui/widgets/demo_panel.py" line="259" />
+            <source>▼ 演示</source>
+            <extracomment>en: ▼ Demo</extracomment>
+            <translation>▼ Demo</translation>
         </message>
         <message>
-            <location filename="../ui/widgets/demo_panel.py" line="219" />
+            <location filename="../ui/widgets/demo_panel.py" line="262" />
+            <source>短信 %1</source>
+            <extracomment>en: SMS %1</extracomment>
+            <translation>SMS %1</translation>
+        </message>
+        <message>
+            <location filename="../ui/widgets/demo_panel.py" line="265" />
             <source>显示或隐藏演示控制</source>
             <extracomment>en: Show or hide the demo controls</extracomment>
             <translation>Show or hide the demo controls</translation>
         </message>
         <message>
-            <location filename="../ui/widgets/demo_panel.py" line="221" />
+            <location filename="../ui/widgets/demo_panel.py" line="267" />
             <source>演示模式：模拟卡片，测试后台</source>
             <extracomment>en: DEMO MODE: emulated cards, test back office</extracomment>
             <translation>DEMO MODE: emulated cards, test back office</translation>
         </message>
         <message>
-            <location filename="../ui/widgets/demo_panel.py" line="224" />
+            <location filename="../ui/widgets/demo_panel.py" line="270" />
             <source>读卡器中的卡片：%1</source>
             <extracomment>en: Card in the reader: %1</extracomment>
             <translation>Card in the reader: %1</translation>
         </message>
         <message>
-            <location filename="../ui/widgets/demo_panel.py" line="227" />
+            <location filename="../ui/widgets/demo_panel.py" line="273" />
             <source>读卡器中没有卡片</source>
             <extracomment>en: The reader is empty</extracomment>
             <translation>The reader is empty</translation>
         </message>
         <message>
-            <location filename="../ui/widgets/demo_panel.py" line="230" />
+            <location filename="../ui/widgets/demo_panel.py" line="276" />
             <source>插入演示卡 %1</source>
             <extracomment>en: Insert the demo card %1</extracomment>
             <translation>Insert the demo card %1</translation>
         </message>
         <message>
-            <location filename="../ui/widgets/demo_panel.py" line="232" />
+            <location filename="../ui/widgets/demo_panel.py" line="278" />
             <source>拔出卡片</source>
             <extracomment>en: Pull the card</extracomment>
             <translation>Pull the card</translation>
         </message>
         <message>
-            <location filename="../ui/widgets/demo_panel.py" line="236" />
+            <location filename="../ui/widgets/demo_panel.py" line="282" />
             <source>社保系统离线</source>
             <extracomment>en: Back office offline</extracomment>
             <translation>Back office offline</translation>
         </message>
         <message>
-            <location filename="../ui/widgets/demo_panel.py" line="239" />
+            <location filename="../ui/widgets/demo_panel.py" line="285" />
             <source>拔出摄像头</source>
             <extracomment>en: Unplug the camera</extracomment>
             <translation>Unplug the camera</translation>
         </message>
         <message>
-            <location filename="../ui/widgets/demo_panel.py" line="243" />
+            <location filename="../ui/widgets/demo_panel.py" line="289" />
             <source>重置演示卡密码</source>
             <extracomment>en: Reset the demo cards' PINs</extracomment>
             <translation>Reset the demo cards' PINs</translation>
         </message>
         <message>
-            <location filename="../ui/widgets/demo_panel.py" line="246" />
+            <location filename="../ui/widgets/demo_panel.py" line="292" />
             <source>演示手机，最新短信验证码：%1</source>
             <extracomment>en: Demo phone, last text message code: %1</extracomment>
             <translation>Demo phone, last text message code: %1</translation>
         </message>
         <message>
-            <location filename="../ui/widgets/demo_panel.py" line="251" />
+            <location filename="../ui/widgets/demo_panel.py" line="297" />
             <source>维护模式（按住左上角3秒，再点右下角、左下角）：工号 %1，密码 %2，动态码 %3</source>
             <extracomment>en: Maintenance (hold the top-left corner 3 s, tap bottom-right, bottom-left): account %1, PIN %2, code %3</extracomment>
             <translation>Maintenance (hold the top-left corner 3 s, tap bottom-right, bottom-left): account %1, PIN %2, code %3</translation>
         </message>
         <message>
-            <location filename="../ui/widgets/demo_panel.py" line="256" />
+            <location filename="../ui/widgets/demo_panel.py" line="302" />
             <source>退出演示</source>
             <extracomment>en: Quit the demo</extracomment>
             <translation>Quit the demo</translation>

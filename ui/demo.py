@@ -14,12 +14,69 @@ import argparse
 import logging
 import os
 import sys
+from typing import Callable
 
 NO_DISPLAY = ("No display found. Run it under a virtual display: "
               "xvfb-run -a -s '-screen 0 1920x1080x24' ./run demo\n"
-              "  (or QT_QPA_PLATFORM=offscreen for a headless check, with --quit-after SECONDS)")
+              "  (or QT_QPA_PLATFORM=offscreen for a headless check, with --quit-after SECONDS)\n"
+              "  To see it from another computer over VNC: README.md, 'On a machine without a display'.")
 
 log = logging.getLogger(__name__)
+
+
+def startup_message(args: argparse.Namespace, env: dict[str, str] | os._Environ = os.environ) -> str:
+    """What ``kiosk demo`` prints once its window is up: what runs, how to see it (a machine
+    without a screen shows nothing by itself), how to stop it."""
+    display = env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") or env.get("QT_QPA_PLATFORM", "")
+    window = ("a framed window" if args.windowed else
+              "full screen, frameless, no close button (--windowed for a framed window)")
+    lines = [
+        f"kiosk demo: the kiosk is running on display {display} ({window}),",
+        f"  {args.jurisdiction.capitalize()}'s rules, emulated demo cards, the reference back office in-process.",
+    ]
+    if not args.no_panel:
+        lines += ["  The demo panel is the brown '▼ 演示' button in the kiosk's header: it inserts and",
+                  "  pulls the demo cards and shows the last SMS code."]
+    if env.get("DISPLAY", "").startswith(":"):
+        lines += [
+            "  To see it from another computer (e.g. under xvfb-run): a VNC server on this display,",
+            "    apt-get install x11vnc",
+            f"    x11vnc -display {env['DISPLAY']}"
+            + (f" -auth {env['XAUTHORITY']}" if env.get("XAUTHORITY") else "")
+            + " -localhost -nopw -forever -shared",
+            "  then on your computer: ssh -L 5900:localhost:5900 <this machine>, and a VNC viewer",
+            "  on localhost:5900.",
+        ]
+    lines += [
+        "  Pictures of every screen instead: .venv/bin/kiosk tour OUTDIR",
+        "  To stop: " + ("" if args.no_panel else "the panel's 退出演示 (Quit the demo) button, or ")
+        + "Ctrl+C here.",
+    ]
+    return "\n".join(lines)
+
+
+def stop_on_signals(app) -> Callable[[], None]:
+    """Ctrl+C (SIGINT) and SIGTERM end the demo cleanly; returns what puts things back. Qt's
+    event loop runs no Python code by itself, so a timer gives Python's signal handlers a
+    turn every 200 ms."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    for signum in previous:
+        # quit() would ask the locked window; a timer, so that a signal that comes before
+        # app.exec() runs still ends the loop once it runs
+        signal.signal(signum, lambda *_: QTimer.singleShot(0, lambda: app.exit(0)))
+    tick = QTimer()
+    tick.timeout.connect(lambda: None)
+    tick.start(200)
+
+    def restore() -> None:
+        tick.stop()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return restore
 
 
 def display_available(env: dict[str, str] | os._Environ = os.environ) -> bool:
@@ -93,7 +150,7 @@ def run_demo(argv: list[str] | None = None) -> int:
                            settings=UiSettings(shuffle_keypad=args.shuffle),
                            theme=themes.theme_for(args.large_font, args.high_contrast),
                            services=demo.services, speaker=Speaker(), language=args.locale)
-        panel = DemoPanel(readers, profiles, demo)
+        panel = DemoPanel(readers, profiles, demo, kiosk=window)
         show_kiosk(window, windowed=args.windowed)
         if not args.no_panel:
             panel.show()
@@ -108,10 +165,13 @@ def run_demo(argv: list[str] | None = None) -> int:
         # disconnected before the clean-up closes windows, which must not post a Quit to a
         # QApplication that outlives the demo (tests)
         quit_on_close = app.lastWindowClosed.connect(app.quit)
+        restore_signals = stop_on_signals(app)
+        print(startup_message(args), flush=True)
         try:
             status = app.exec()
         finally:
             QObject.disconnect(quit_on_close)
+            restore_signals()
             panel.close()
             teardown(window)
             window.close()

@@ -45,6 +45,48 @@ def test_headless_run_with_a_card(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "card read on 'Emulated Reader 0'" in proc.stderr       # the home screen was reached
     assert "Traceback" not in proc.stderr
+    assert proc.stdout.startswith("kiosk demo: the kiosk is running")   # not silent
+
+
+def test_startup_message_says_what_runs_how_to_see_it_and_how_to_stop(monkeypatch):
+    """Under ``xvfb-run`` nothing shows: the demo says what runs, how to look, how to stop."""
+    text = demo.startup_message(demo.parse_args([]),
+                                {"DISPLAY": ":99", "XAUTHORITY": "/tmp/xvfb-run.x/Xauthority"})
+    assert "kiosk is running on display :99" in text
+    assert "x11vnc -display :99 -auth /tmp/xvfb-run.x/Xauthority -localhost" in text
+    assert "frameless" in text and "--windowed" in text
+    assert "apt-get install x11vnc" in text
+    assert "x11vnc -display :0 -localhost" in demo.startup_message(demo.parse_args([]),
+                                                                    {"DISPLAY": ":0"})
+    assert "kiosk tour OUTDIR" in text
+    assert "退出演示" in text and "Ctrl+C" in text
+    windowed = demo.startup_message(demo.parse_args(["--windowed", "--no-panel"]),
+                                    {"WAYLAND_DISPLAY": "wayland-0"})
+    assert "a framed window" in windowed and "x11vnc" not in windowed    # VNC is for X displays
+    assert "退出演示" not in windowed and "Ctrl+C" in windowed           # no panel, no button
+
+
+def test_ctrl_c_ends_the_demo_cleanly(tmp_path):
+    """The full-screen window has no close button; Ctrl+C in the terminal stops the demo."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path))
+    code = "import sys; from ui.demo import run_demo; sys.exit(run_demo(sys.argv[1:]))"
+    proc = subprocess.Popen([sys.executable, "-c", code, "--quit-after", "60"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = proc.stdout.readline()            # printed once the window is up
+        assert first.startswith("kiosk demo: the kiosk is running"), proc.stderr.read()[-2000:]
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=20) == 0
+        assert "Traceback" not in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
 
 def test_full_screen_and_frameless_unless_windowed(qtbot, hsm):
@@ -67,3 +109,14 @@ def test_full_screen_and_frameless_unless_windowed(qtbot, hsm):
         teardown(window)
         window.close()
         window.deleteLater()
+
+
+def test_the_production_kiosk_has_no_demo_panel():
+    """退出演示 and the demo cards are the demo's: ``kiosk run`` never loads the panel."""
+    import subprocess
+    import sys
+
+    code = ("import sys, ui.run; "
+            "sys.exit(1 if any(m.startswith('ui.widgets.demo_panel') or m == 'ui.demo' "
+            "for m in sys.modules) else 0)")
+    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0

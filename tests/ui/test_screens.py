@@ -76,6 +76,8 @@ def test_demo_panel_renders(qtbot, shots):
     qtbot.addWidget(panel)
     panel.show()
     qtbot.waitExposed(panel)
+    assert not panel.expanded                 # it starts folded over the kiosk
+    panel.set_expanded(True)
     assert panel.grab().save(str(shots / "22_demo_panel.png"))
     for b in panel.findChildren(QAbstractButton):
         assert b.accessibleName()

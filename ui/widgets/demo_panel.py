@@ -3,23 +3,31 @@
 Shown in demo mode only (``kiosk demo``), as a small separate window that
 stays on top of the full-screen kiosk and says plainly that it is a demo tool.
 It drives the in-process emulated reader through its control API, exactly as
-the tests do. It sits at the top centre of the screen, over the kiosk's header,
-and folds down to its one toggle button after each card action so the kiosk
-stays in view.
+the tests do.
+
+It starts folded to its one toggle button, which sits in the kiosk's header, in
+the free space between the kiosk's name and the language button (found again on
+every screen, language and text size, so it covers no control), and folds again
+after each card action. The demo has no phone: the last SMS code the back office
+"sent" is shown on the folded toggle itself, so the panel never opens by itself
+over the screen where the citizen types that code.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer
 from PySide6.QtWidgets import (QApplication, QCheckBox, QGridLayout, QLabel, QPushButton, QVBoxLayout,
                                QWidget)
+from shiboken6 import isValid
 
 
 class DemoPanel(QWidget):
     def __init__(self, readers, profiles: dict[str, Path], hsm=None, *, reader: str | None = None,
-                 parent: QWidget | None = None):
+                 kiosk: QWidget | None = None, parent: QWidget | None = None):
+        """``kiosk``: the kiosk's main window, whose header gives the folded toggle its place
+        (without it, the top centre of the screen)."""
         super().__init__(parent)
         self.setObjectName("demoPanel")
         self.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint)
@@ -29,9 +37,10 @@ class DemoPanel(QWidget):
             QWidget#demoControls, QCheckBox { background: #FFF4CC; }
             QLabel { font-size: 24px; color: #1A1A1A; background: transparent; }
             QLabel#demoBanner { font-size: 28px; font-weight: bold; color: #6B4500; }
-            QPushButton#demoToggle { background: #8A5A00; color: #FFFFFF; }
             QPushButton { font-size: 24px; min-width: 220px; min-height: 80px; max-height: 80px;
                           padding: 4px 12px; }
+            QPushButton#demoToggle { background: #8A5A00; color: #FFFFFF; font-size: 20px;
+                                     min-width: 80px; padding: 2px 8px; }
             QCheckBox { font-size: 24px; min-height: 80px; }
             QCheckBox::indicator { width: 40px; height: 40px; border: 3px solid #8A5A00;
                                    border-radius: 6px; background: #FFFFFF; }
@@ -41,6 +50,7 @@ class DemoPanel(QWidget):
         self.reader = reader or readers.readers()[0]
         self.profiles = dict(profiles)
         self.hsm = hsm
+        self.kiosk = kiosk
         self._cards: dict[str, object] = {}      # profile name -> SoftCard, kept for the run
         self.inserted: str | None = None
 
@@ -64,7 +74,7 @@ class DemoPanel(QWidget):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.clicked.connect(lambda _=False, n=name: self.insert(n))
             self.card_buttons[name] = b
-            grid.addWidget(b, i // 2, i % 2)
+            grid.addWidget(b, i // 3, i % 3)
         self.pull_button = QPushButton(self.controls)
         self.pull_button.setObjectName("demoPull")
         self.pull_button.clicked.connect(self.pull)
@@ -98,23 +108,30 @@ class DemoPanel(QWidget):
         inner.addWidget(self.banner)
         inner.addWidget(self.status)
         inner.addLayout(grid)
-        inner.addWidget(self.pull_button)
-        inner.addWidget(self.offline_box)
-        inner.addWidget(self.camera_button)
-        inner.addWidget(self.technician_label)
-        inner.addWidget(self.reset_button)
-        inner.addWidget(self.sms_label)
         # the kiosk window is locked (no closing): the demo ends here
         self.quit_button = QPushButton(self.controls)
         self.quit_button.setObjectName("demoQuit")
         self.quit_button.clicked.connect(lambda: QApplication.exit(0))   # quit() asks the locked window
-        inner.addWidget(self.quit_button)
+        actions = QGridLayout()
+        actions.setSpacing(8)
+        for i, w in enumerate((self.pull_button, self.camera_button, self.reset_button,
+                               self.quit_button)):
+            actions.addWidget(w, i // 2, i % 2)
+        inner.addLayout(actions)
+        inner.addWidget(self.offline_box)
+        inner.addWidget(self.technician_label)
+        inner.addWidget(self.sms_label)
         box = QVBoxLayout(self)
         box.setContentsMargins(8, 8, 8, 8)
         box.addWidget(self.toggle_button)
         box.addWidget(self.controls)
-        self.expanded = True
+        self.expanded = False
+        self.controls.setVisible(False)
         self.retranslate()
+        # the kiosk changes screens, language and text size under the folded toggle
+        self._place_timer = QTimer(self)
+        self._place_timer.setInterval(250)
+        self._place_timer.timeout.connect(self.place)   # runs while the panel is shown
 
     def _card_label(self, name: str) -> str:
         """``ordinary · 陈思远``: the profile and, when it has one, the holder."""
@@ -138,17 +155,41 @@ class DemoPanel(QWidget):
         self.place()
 
     def place(self) -> None:
-        """Top centre of the screen, over the kiosk's header."""
-        screen = self.screen() or QApplication.primaryScreen()
-        if screen is None:
+        """The toggle in the free space of the kiosk's header (see :func:`header_gap`);
+        open, the panel hangs below it, kept on the screen. Without a kiosk window, the
+        top centre of the screen."""
+        gap = header_gap(self.kiosk) if self.kiosk is not None and isValid(self.kiosk) else None
+        if gap is None:
+            screen = self.screen() or QApplication.primaryScreen()
+            if screen is None:
+                return
+            g = screen.geometry()
+            self._move(QPoint(g.x() + (g.width() - self.width()) // 2, g.y()))
             return
-        g = screen.geometry()
-        self.move(g.x() + (g.width() - self.width()) // 2, g.y())
+        w, h = self.width(), self.height()
+        fold_h = self.toggle_button.height() + 16
+        if self.expanded or gap.width() >= w:
+            x = gap.center().x() - w // 2          # centred in the gap
+        else:
+            x = gap.right() - w                    # too narrow: against the language button
+        area = self.kiosk.geometry()            # a top-level window's is global
+        x = max(area.left(), min(x, area.right() + 1 - w))
+        self._move(QPoint(x, gap.top() + max(0, (gap.height() - fold_h) // 2)))
+
+    def _move(self, to: QPoint) -> None:
+        if self.pos() != to:
+            self.move(to)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
         self.resize(self.sizeHint())   # not adjustSize(): it caps a window at 2/3 of the screen
         self.place()
+        if self.kiosk is not None:
+            self._place_timer.start()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self._place_timer.stop()
+        super().hideEvent(event)
 
     # --- control --------------------------------------------------------------------
     def card(self, name: str):
@@ -202,8 +243,9 @@ class DemoPanel(QWidget):
         if code != self._sms_code:
             self._sms_code = code
             self.retranslate()
-            if code:
-                self.set_expanded(True)
+            if self.isVisible() and not self.expanded:
+                self.resize(self.sizeHint())      # the code is on the folded toggle
+                self.place()
 
     # --- text -----------------------------------------------------------------------
     def retranslate(self) -> None:
@@ -213,8 +255,12 @@ class DemoPanel(QWidget):
             #: en: ▲ Demo controls
             self.toggle_button.setText(self.tr("▲ 演示控制"))
         else:
-            #: en: ▼ Demo controls
-            self.toggle_button.setText(self.tr("▼ 演示控制"))
+            #: en: ▼ Demo
+            folded = self.tr("▼ 演示")
+            if self._sms_code:
+                #: en: SMS %1
+                folded += "\n" + self.tr("短信 %1").replace("%1", self._sms_code)
+            self.toggle_button.setText(folded)
         #: en: Show or hide the demo controls
         self.toggle_button.setAccessibleName(self.tr("显示或隐藏演示控制"))
         #: en: DEMO MODE: emulated cards, test back office
@@ -261,3 +307,22 @@ class DemoPanel(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         return super().event(event)
+
+
+def header_gap(kiosk: QWidget) -> QRect | None:
+    """The free part of the kiosk's header on screen, in global coordinates: from the end of
+    its longest title text to the first of its buttons (None when the screen has no header)."""
+    current = getattr(kiosk, "current_screen", None)
+    header = getattr(current() if current else None, "header", None)
+    if header is None or not header.isVisible():
+        return None
+    buttons = [b for b in header.findChildren(QPushButton) if b.isVisible()]
+    if not buttons:
+        return None
+    first = min(buttons, key=lambda b: b.x())
+    text_end = max(lab.x() + lab.fontMetrics().horizontalAdvance(lab.text())
+                   for lab in (header.title, header.service))
+    spacing = max(8, header.layout().spacing())
+    left, right = text_end + spacing, first.x() - spacing
+    top_left = header.mapToGlobal(QPoint(left, 0))
+    return QRect(top_left.x(), top_left.y(), max(0, right - left), header.height())
