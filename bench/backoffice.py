@@ -75,7 +75,7 @@ class ServerProcess:
         env["SSC_BACKOFFICE_STATE_DIR"] = str(self.state_dir)
         with open(self.log_path, "wb") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "kiosk.cli", "backoffice", "serve", "--db", self.db_url,
+                [sys.executable, "-m", "kiosk_cli", "backoffice", "serve", "--db", self.db_url,
                  "--port", str(self.port), "--demo"],
                 cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + START_TIMEOUT_S

@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import requests  # noqa: E402
 from smartcard import scard  # noqa: E402
 
+from backoffice.config import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET  # noqa: E402
 from backoffice.server import EmbeddedBackOffice  # noqa: E402
 from devices.card.emulator.card import SoftCard  # noqa: E402
 from devices.card.emulator.profile import demo_profiles, load_profile  # noqa: E402
@@ -44,7 +45,6 @@ from devices.card.ssc import read_card_info  # noqa: E402
 from devices.card.transport import CardChannel  # noqa: E402
 from devices.card.watcher import PcscWatcher  # noqa: E402
 from kiosk.backoffice_client import BackOfficeClient, hsm_step  # noqa: E402
-from kiosk.cli import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET  # noqa: E402
 from kiosk.signing import signature  # noqa: E402
 
 WAIT_S = 5.0

@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
-from backoffice.testing import camera_scene  # noqa: E402
 from devices.camera import FrameGrabber, SyntheticCamera  # noqa: E402
+from devices.camera.scene import camera_scene  # noqa: E402
 from kiosk.photo.guidance import guide  # noqa: E402
 
 

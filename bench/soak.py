@@ -2,7 +2,7 @@
 
 1. The UI (default 2,000 sessions): the real kiosk window (``ui.app.build_app``,
    offscreen) on the in-process emulated reader and the reference back office
-   over HTTP (``ui.demo_kiosk``), driven like a citizen by ``ui.tour``'s
+   over HTTP (``kiosk_cli.demo_kiosk``), driven like a citizen by ``kiosk_cli.tour``'s
    sessions, every service in rotation: PIN change, PIN reset with an SMS code,
    unblock, loss report without the card (ID number and the name typed in
    pinyin, SMS), lifting it, the card's status without and with the card,
@@ -160,7 +160,7 @@ def ui_child(total: int) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from devices.card.emulator.inprocess import DEFAULT_READER
-    from ui import tour
+    from kiosk_cli import tour
 
     logging.basicConfig(level=logging.ERROR)
 
@@ -223,12 +223,11 @@ class CoreKiosk:
     in-process reader with software cards."""
 
     def __init__(self, tmp: Path):
-        from backoffice.config import BackOfficeConfig
+        from backoffice.config import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET, BackOfficeConfig
         from backoffice.server import EmbeddedBackOffice
         from backoffice.testing import CapturingSms, portrait_jpeg
         from devices.card.emulator.inprocess import DEFAULT_READER, EmulatedReaders
         from kiosk.backoffice_client import BackOfficeClient, hsm_step
-        from kiosk.cli import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
         from kiosk.journal import Journal, Outbox
         from kiosk.policies import load_pack
 
@@ -288,7 +287,7 @@ def core_sessions(k: CoreKiosk, ordinal: Callable[[], int]) -> list[tuple[str, C
     from kiosk.workflows.pin_unblock import PinUnblock
     from kiosk.workflows.profile_change import ProfileChange
     from kiosk.workflows.renewal import Renewal
-    from ui.tour import NEW_PIN, PINS
+    from kiosk_cli.tour import NEW_PIN, PINS
 
     def with_card(profile: str, make, steps, *final: str):
         def run() -> None:

@@ -303,14 +303,14 @@ def switches(n: int) -> tuple[list[float], list[float]]:
 
 def count_taps() -> tuple[dict[str, int], dict[str, int], dict[str, str]]:
     """Taps a citizen needs per service on its shortest path, from the card (or
-    "I lost my card") to the result: ``ui.tour.shortest_paths`` on the real window,
+    "I lost my card") to the result: ``kiosk_cli.tour.shortest_paths`` on the real window,
     the embedded reference back office and the emulated card.
 
     Taps are touches of buttons; PIN digits, SMS and ID digits and the letters
     and candidates typed on the keyboard are counted apart (keystrokes).
     Returns (taps, keystrokes, outcome of each service).
     """
-    from ui.tour import count_taps as walk
+    from kiosk_cli.tour import count_taps as walk
 
     t = walk()
     return t.taps, t.keys, t.outcomes

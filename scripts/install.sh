@@ -63,7 +63,9 @@ if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.install-stamp 2>/dev/null)" != "
   echo "install.sh: creating .venv with $PY"
   "$PY" -m venv .venv
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[test]'
+  # the tests and the demo run the reference back office in-process: its extra too
+  # (a kiosk installs the project alone: docs/deploy.md)
+  .venv/bin/python -m pip install -q -e '.[test,backoffice]'
   echo "$stamp_src" > .venv/.install-stamp
 fi
 
@@ -74,4 +76,4 @@ fi
 # The kiosk's own modules compiled to bytecode once, as a deployment does (the kiosk user
 # cannot write /opt, and a machine may set PYTHONDONTWRITEBYTECODE): each start then loads
 # bytecode instead of compiling the sources again. Only what changed is compiled again.
-.venv/bin/python -m compileall -q -j 0 kiosk ui devices backoffice >/dev/null
+.venv/bin/python -m compileall -q -j 0 kiosk kiosk_cli ui devices backoffice >/dev/null

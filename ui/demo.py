@@ -106,9 +106,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-from .demo_kiosk import SwitchableHsm  # noqa: E402,F401 - kept importable from here
-
-
 def run_demo(argv: list[str] | None = None) -> int:
     """Run the demo until its window closes; returns the exit status (2: no display)."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -127,7 +124,7 @@ def run_demo(argv: list[str] | None = None) -> int:
     from . import theme as themes
     from .app import build_app, ensure_application, show_kiosk, teardown
     from .controller import UiSettings
-    from .demo_kiosk import DemoKiosk
+    from kiosk_cli.demo_kiosk import DemoKiosk
     from .speech import Speaker
     from .widgets.demo_panel import DemoPanel
 

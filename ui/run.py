@@ -161,7 +161,7 @@ def camera_factory(settings: KioskSettings) -> Callable[[], Any] | None:
     if source is None:
         return None
     if source == "synthetic":
-        from backoffice.testing import synthetic_camera
+        from devices.camera.scene import synthetic_camera
 
         return synthetic_camera
 

@@ -1,6 +1,6 @@
 """Cameras: the interface (:mod:`.base`), OpenCV (:mod:`.opencv`), a synthetic
-source for the demo and the tests (:mod:`.synthetic`), and a grabbing thread
-(:mod:`.grabber`). Qt-free."""
+source for the demo and the tests (:mod:`.synthetic`) and the synthetic citizen it
+shows (:mod:`.scene`), and a grabbing thread (:mod:`.grabber`). Qt-free."""
 
 from .base import (Camera, CameraBusy, CameraError, CameraInfo, CameraMissing, CameraTimeout,
                    CameraUnplugged)

@@ -1,4 +1,4 @@
-"""``kiosk photo make`` and ``kiosk photo check`` (wired in :mod:`kiosk.cli`)."""
+"""``kiosk photo make`` and ``kiosk photo check`` (wired in :mod:`kiosk_cli.main`)."""
 
 from __future__ import annotations
 

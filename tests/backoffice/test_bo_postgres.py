@@ -196,7 +196,7 @@ def test_citizen_session_and_card_status(server):
 # --- several server processes on one PostgreSQL database ----------------------------------
 
 class ServerProcess:
-    """``python -m kiosk.cli backoffice serve --db URL --port P --demo`` in a subprocess."""
+    """``python -m kiosk_cli backoffice serve --db URL --port P --demo`` in a subprocess."""
 
     def __init__(self, db_url: str, log_dir: Path, name: str):
         self.db_url = db_url
@@ -212,7 +212,7 @@ class ServerProcess:
         watch_file(self.log_path)
         with open(self.log_path, "wb") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "kiosk.cli", "backoffice", "serve", "--db", self.db_url,
+                [sys.executable, "-m", "kiosk_cli", "backoffice", "serve", "--db", self.db_url,
                  "--port", str(self.port), "--demo"],
                 cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout

@@ -39,7 +39,7 @@ def verifiable():
 
 
 def kiosk_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kiosk.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "kiosk_cli", *args], capture_output=True,
                           text=True, timeout=60)
 
 

@@ -9,10 +9,10 @@ import cv2
 import numpy as np
 import pytest
 
-from backoffice.testing import camera_scene
 from devices.camera import (CameraBusy, CameraMissing, CameraTimeout, CameraUnplugged,
                             FrameGrabber, SyntheticCamera)
 from devices.camera.opencv import OpenCvCamera
+from devices.camera.scene import camera_scene
 from kiosk.errors import KioskError
 
 

@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
-from backoffice.testing import camera_scene
 from devices.camera import CameraBusy, SyntheticCamera
+from devices.camera.scene import camera_scene
 from devices.card.emulator import EmulatedReaders, SoftCard, demo_profiles, load_profile
 from devices.diagnostics import (
     check_camera,

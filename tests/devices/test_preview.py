@@ -8,8 +8,8 @@ import time
 import numpy as np
 import pytest
 
-from backoffice.testing import camera_scene
 from devices.camera import CameraBusy, CameraUnplugged, SyntheticCamera
+from devices.camera.scene import camera_scene
 from devices.camera.preview import LivePreview
 from kiosk.photo import rules
 

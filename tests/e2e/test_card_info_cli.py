@@ -28,7 +28,7 @@ KEYS = {"reader", "atr", "algorithm", "card_no", "card_id_code", "region", "card
 
 
 def card_info(*args: str, timeout: float = 30) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kiosk.cli", "card", "info", *args],
+    return subprocess.run([sys.executable, "-m", "kiosk_cli", "card", "info", *args],
                           capture_output=True, text=True, timeout=timeout)
 
 

@@ -51,7 +51,7 @@ def healthy(soft_card, office, video, tmp_path) -> dict[str, str]:
 
 def kiosk_diag(options: dict[str, str], *, json_output: bool = True,
                env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    argv = [sys.executable, "-m", "kiosk.cli", "diag", *(["--json"] if json_output else [])]
+    argv = [sys.executable, "-m", "kiosk_cli", "diag", *(["--json"] if json_output else [])]
     for key, value in options.items():
         argv += [key, value]
     environment = {k: v for k, v in os.environ.items() if k != "PCSCLITE_CSOCK_NAME"}

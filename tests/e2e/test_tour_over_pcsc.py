@@ -1,6 +1,6 @@
 """Every service through the UI on real parts, in both languages and both font modes.
 
-The kiosk's tour (``ui/tour.py``: every service, every screen, errors
+The kiosk's tour (``kiosk_cli/tour.py``: every service, every screen, errors
 included) runs with the PC/SC backend and watcher against pcscd + vpcd: the
 software card goes in and out of the virtual reader over TCP, the reference
 back office answers over HTTP. The same checks as ``tests/ui/test_tour.py``.
@@ -19,7 +19,7 @@ from devices.card.emulator import VpcdBridge  # noqa: E402
 from devices.card.pcsc import PcscBackend  # noqa: E402
 from devices.card.watcher import PcscWatcher  # noqa: E402
 from tests.e2e.conftest import wait_reader_state  # noqa: E402
-from ui.tour import run_tour  # noqa: E402
+from kiosk_cli.tour import run_tour  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 

@@ -80,9 +80,9 @@ def bridge(daemon):
 
 @pytest.fixture
 def kiosk(qtbot, bridge, daemon):
+    from backoffice.config import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
     from backoffice.server import EmbeddedBackOffice
     from kiosk.backoffice_client import BackOfficeClient, hsm_step
-    from kiosk.cli import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
 
     with EmbeddedBackOffice() as office:
         client = BackOfficeClient(office.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET)

@@ -282,7 +282,7 @@ def test_the_command_line_exports_the_kiosk_of_a_settings_file(kiosk_dirs, tmp_p
     write_logs(Path(settings.log_dir))
     SettingsStore(tmp_path / "settings.json").save(settings, actor="install")
     env = dict(os.environ, SSC_KIOSK_SETTINGS=str(tmp_path / "settings.json"))
-    proc = subprocess.run([sys.executable, "-m", "kiosk.cli", "bundle", "--to", str(usb)],
+    proc = subprocess.run([sys.executable, "-m", "kiosk_cli", "bundle", "--to", str(usb)],
                           capture_output=True, text=True, timeout=60, env=env,
                           cwd=Path(__file__).resolve().parents[2])
     assert proc.returncode == 0, proc.stderr[-1500:]
@@ -295,7 +295,7 @@ def test_the_command_line_exports_the_kiosk_of_a_settings_file(kiosk_dirs, tmp_p
     assert "readers" in report or "readers_error" in report
     assert json.loads(files["journal_summary.json"])["outbox"]["backlog"] == 1
     # a destination that is not a directory: one line, exit 1
-    proc = subprocess.run([sys.executable, "-m", "kiosk.cli", "bundle", "--to",
+    proc = subprocess.run([sys.executable, "-m", "kiosk_cli", "bundle", "--to",
                            str(tmp_path / "nowhere")], capture_output=True, text=True,
                           timeout=60, env=env, cwd=Path(__file__).resolve().parents[2])
     assert proc.returncode == 1

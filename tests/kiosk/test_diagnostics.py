@@ -17,12 +17,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from backoffice.config import BackOfficeConfig, iso_utc
+from backoffice.config import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET, BackOfficeConfig, iso_utc
 from backoffice.server import EmbeddedBackOffice
 from kiosk import __version__
 from kiosk.backoffice_client import BackOfficeClient, report_loss_call
 from kiosk.backoffice_types import Session
-from kiosk.cli import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
 from kiosk.diagnostics import (
     FAIL,
     OK,
@@ -437,7 +436,7 @@ def test_speech_check_uses_the_kiosks_voices():
 # --- the command ---------------------------------------------------------------------------------
 
 def test_kiosk_diag_json_shape_and_exit_code(office, tmp_path, capsys):
-    from kiosk.cli import main
+    from kiosk_cli.main import main
 
     journal = tmp_path / "journal.sqlite3"
     Journal(journal).close()

@@ -10,7 +10,7 @@ from contextlib import closing
 import pytest
 from sqlalchemy import insert
 
-from kiosk import cli
+from kiosk_cli import main as cli
 from kiosk.journal import SCHEMA_VERSION, Journal, SchemaTooNew
 from kiosk.journal import backup as jb
 from kiosk.journal import schema

@@ -116,7 +116,7 @@ def test_kiosk_journal_migrate_moves_a_damaged_journal_aside_and_starts_a_fresh_
         tmp_path, kind):
     path = tmp_path / "journal.sqlite3"
     damaged = damage(path, kind)
-    run = [sys.executable, "-m", "kiosk.cli", "journal", "migrate", "--journal", str(path)]
+    run = [sys.executable, "-m", "kiosk_cli", "journal", "migrate", "--journal", str(path)]
     done = subprocess.run(run, capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     [kept] = kept_damaged(path)
@@ -175,7 +175,7 @@ def test_kiosk_journal_migrate_on_a_full_disk_lets_the_kiosk_start(small_fs):
     journal_with_history(path, attempts=20)
     sound = path.read_bytes()
     filler = fill(small_fs)
-    done = subprocess.run([sys.executable, "-m", "kiosk.cli", "journal", "migrate", "--journal",
+    done = subprocess.run([sys.executable, "-m", "kiosk_cli", "journal", "migrate", "--journal",
                            str(path)], capture_output=True, text=True, timeout=60, cwd=ROOT)
     filler.unlink()
     assert done.returncode == 0, done.stderr

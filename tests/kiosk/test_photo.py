@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from backoffice.photo_check import check_photo
-from backoffice.testing import portrait_image, portrait_jpeg
-from kiosk.cli import main
+from backoffice.testing import portrait_jpeg
+from devices.camera.scene import portrait_image
+from kiosk_cli.main import main
 from kiosk.photo.make import PhotoRefused, make
 from kiosk.photo.rules import RULE_NAMES, check, first_failure
 

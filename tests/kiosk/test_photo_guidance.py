@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from backoffice.testing import portrait_image
+from devices.camera.scene import portrait_image
 from kiosk.photo.guidance import HINTS, AutoCapture, Guidance, guide
 
 W, H = 1280, 720

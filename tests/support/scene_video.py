@@ -11,8 +11,8 @@ import cv2
 
 def write_scene_video(path: str | Path, *, frames: int = 30, fps: float = 30.0,
                       width: int = 1280, height: int = 720) -> Path:
-    """Write ``frames`` frames of :func:`backoffice.testing.camera_scene` as Motion-JPEG AVI."""
-    from backoffice.testing import camera_scene
+    """Write ``frames`` frames of :func:`devices.camera.scene.camera_scene` as Motion-JPEG AVI."""
+    from devices.camera.scene import camera_scene
 
     path = Path(path)
     scene = camera_scene(width, height)

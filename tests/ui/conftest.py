@@ -29,7 +29,7 @@ DEMO_KIOSK_SECRET = "demo-secret-not-for-production"
 @pytest.fixture
 def demo():
     """The reference back office (Hubei: every service), a journal and an outbox, per test."""
-    from ui.demo_kiosk import DemoKiosk
+    from kiosk_cli.demo_kiosk import DemoKiosk
 
     with DemoKiosk("hubei", connect_timeout=0.5, max_attempts=1) as d:
         yield d

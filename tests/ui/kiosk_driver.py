@@ -159,7 +159,7 @@ def trace_commands() -> list[str]:
 # --- a citizen, counted (tests/ui/test_services.py, tests/ui/test_interruptions.py) ------------
 
 class Citizen:
-    """Drives a :class:`KioskDriver` like ``ui/tour.py`` does, counting what the citizen does.
+    """Drives a :class:`KioskDriver` like ``kiosk_cli/tour.py`` does, counting what the citizen does.
 
     ``taps`` counts buttons (a service tile, an option, 下一步, 确认...); ``keys`` counts
     typed characters (ID number digits, pinyin letters and candidates, SMS and phone

@@ -82,7 +82,7 @@ def test_a_service_refused_at_start_reads_in_both_languages(qtbot, settings):
     """Hainan uses no PIN (第14条): a PIN reset refuses to start; the result names the
     article and follows a language switch."""
     from ui.app import switch_language
-    from ui.demo_kiosk import DemoKiosk
+    from kiosk_cli.demo_kiosk import DemoKiosk
 
     from .kiosk_driver import KioskDriver, make_readers
 

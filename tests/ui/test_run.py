@@ -153,7 +153,7 @@ def kiosk_run_process(tmp_path: Path, store: SettingsStore) -> subprocess.Comple
     """``kiosk run --quit-after 1`` in its own process, offscreen, on ``store``'s settings."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
                SSC_KIOSK_SETTINGS=str(store.path))
-    return subprocess.run([sys.executable, "-m", "kiosk.cli", "run", "--quit-after", "1"],
+    return subprocess.run([sys.executable, "-m", "kiosk_cli", "run", "--quit-after", "1"],
                           env=env, capture_output=True, text=True, timeout=60, cwd=ROOT)
 
 
@@ -173,7 +173,7 @@ def test_kiosk_run_refuses_invalid_settings_with_the_problems(tmp_path):
     path = tmp_path / "settings.json"
     path.write_text(json.dumps({"kiosk_id": "k 1", "idle_timeout_s": 5}))
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path))
-    proc = subprocess.run([sys.executable, "-m", "kiosk.cli", "run", "--settings", str(path),
+    proc = subprocess.run([sys.executable, "-m", "kiosk_cli", "run", "--settings", str(path),
                            "--quit-after", "0"], env=env, capture_output=True, text=True,
                           timeout=60, cwd=ROOT)
     assert proc.returncode == 1

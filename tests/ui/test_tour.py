@@ -1,6 +1,6 @@
 """``kiosk tour``: every service, every screen, in both languages and both font modes.
 
-The tour (``ui/tour.py``) drives the real window like a citizen, on the
+The tour (``kiosk_cli/tour.py``) drives the real window like a citizen, on the
 emulated card and the reference back office, and writes one PNG per screen
 and ``inventory.json``. Here it runs in-process (offscreen, 1920 × 1080) and
 the inventory is checked: every service reached its result, every screen
@@ -17,7 +17,7 @@ import re
 
 import pytest
 
-from ui.tour import run_tour
+from kiosk_cli.tour import run_tour
 
 SERVICES = {"pin_change", "pin_reset", "pin_unblock", "loss_report", "lift_loss", "card_status",
             "profile_change", "renewal"}

@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from kiosk.cli import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
+from backoffice.config import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
 
 # the demo's jurisdiction: Hubei offers every service at the kiosk
 DEMO_JURISDICTION = "hubei"
@@ -79,7 +79,7 @@ class DemoKiosk:
         from kiosk.journal import Journal, Outbox
         from kiosk.policies import load_pack
 
-        from .controller import KioskServices
+        from ui.controller import KioskServices
 
         self._tmp = tempfile.TemporaryDirectory(prefix="ssc-demo-kiosk-")
         tmp = Path(self._tmp.name)
@@ -108,7 +108,7 @@ class DemoKiosk:
         from kiosk.maintenance import DEMO_LOCAL_CODE, hash_local_credential
         from kiosk.settings import KioskSettings, SettingsStore
 
-        from .maintenance_mode import make_services
+        from ui.maintenance_mode import make_services
 
         tmp = Path(self._tmp.name)
         secret = tmp / "secret"
@@ -146,7 +146,7 @@ class DemoKiosk:
     def camera(self):
         """A new synthetic camera (each preview opens its own); the last one is ``last_camera``
         (the demo panel and the tests unplug it)."""
-        from backoffice.testing import synthetic_camera
+        from devices.camera.scene import synthetic_camera
 
         self.last_camera = synthetic_camera()
         return self.last_camera

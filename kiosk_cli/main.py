@@ -2,7 +2,10 @@
 
 Subcommands import the device, back-office and UI layers lazily, inside the
 command that needs them, so that ``kiosk`` itself stays free of Qt and pyscard
-and ``kiosk --help`` is instant.
+and ``kiosk --help`` is instant, and so that ``kiosk run`` loads no back office:
+the reference back office (Flask, waitress) is an optional extra that a
+production kiosk does not install (``pip install -e '.[backoffice]'``); the
+commands that need it say so in one line when it is missing.
 
 Every failure the kiosk expects (a typed :class:`~kiosk.errors.KioskError`)
 prints one line on stderr and exits 1; nothing prints a traceback unless
@@ -18,13 +21,15 @@ import os
 import sys
 from contextlib import ExitStack
 
-from . import __version__
-from .errors import KioskError
+from kiosk import __version__
+from kiosk.errors import KioskError
 
-log = logging.getLogger("kiosk.cli")
+log = logging.getLogger("kiosk_cli")
 
-DEMO_KIOSK_ID = "demo-kiosk-001"
-DEMO_KIOSK_SECRET = "demo-secret-not-for-production"
+#: the modules of the ``backoffice`` extra (pyproject.toml), which a kiosk does not install
+BACKOFFICE_EXTRA = ("flask", "waitress", "werkzeug")
+NO_BACKOFFICE = ("this command runs the reference back office, which is not installed here "
+                 "(no module {name!r}): pip install -e '.[backoffice]' (docs/deploy.md)")
 
 
 class CliError(Exception):
@@ -39,7 +44,7 @@ def _fail(message: str) -> int:
 # --- kiosk card info ------------------------------------------------------------
 
 def _backoffice_client(stack: ExitStack, url: str | None, kiosk_id: str | None, secret: str | None):
-    from .backoffice_client import BackOfficeClient
+    from kiosk.backoffice_client import BackOfficeClient
 
     if url:
         kiosk_id = kiosk_id or os.environ.get("KIOSK_ID")
@@ -47,6 +52,7 @@ def _backoffice_client(stack: ExitStack, url: str | None, kiosk_id: str | None, 
         if not kiosk_id or not secret:
             raise CliError("--backoffice needs the kiosk's id and secret (--kiosk-id/--secret or KIOSK_ID/KIOSK_SECRET)")
         return BackOfficeClient(url, kiosk_id, secret)
+    from backoffice.config import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
     from backoffice.server import EmbeddedBackOffice
 
     office = stack.enter_context(EmbeddedBackOffice())
@@ -58,7 +64,7 @@ def cmd_card_info(args: argparse.Namespace) -> int:
     from devices.card.ssc import read_card_info
     from devices.card.transport import CardChannel
 
-    from .backoffice_client import hsm_step
+    from kiosk.backoffice_client import hsm_step
 
     with ExitStack() as stack:
         backend = PcscBackend()
@@ -107,7 +113,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_tour(args: argparse.Namespace) -> int:
-    from ui.tour import main as tour_main
+    from .tour import main as tour_main
 
     argv = [str(args.outdir), "--locale", args.locale]
     if args.large_font:
@@ -118,13 +124,13 @@ def cmd_tour(args: argparse.Namespace) -> int:
 
 
 def cmd_photo_make(args: argparse.Namespace) -> int:
-    from .photo.cli import photo_make
+    from kiosk.photo.cli import photo_make
 
     return photo_make(args.input, args.output)
 
 
 def cmd_photo_check(args: argparse.Namespace) -> int:
-    from .photo.cli import photo_check
+    from kiosk.photo.cli import photo_check
 
     return photo_check(args.file, args.json)
 
@@ -138,7 +144,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_bundle(args: argparse.Namespace) -> int:
-    from .bundle import export_for_settings, find_usb_mounts
+    from kiosk.bundle import export_for_settings, find_usb_mounts
 
     def pcsc_readers() -> list[str]:
         from devices.card.pcsc import PcscBackend
@@ -167,7 +173,7 @@ def _default_data_dir() -> str:
 def _diag_defaults(args: argparse.Namespace) -> None:
     """Fill the options not given from the kiosk's settings file (when there is one), else
     from the built-in defaults."""
-    from .settings import SettingsStore, settings_path
+    from kiosk.settings import SettingsStore, settings_path
 
     path = settings_path(args.settings)
     s = SettingsStore(path).load() if path.exists() else None
@@ -189,7 +195,7 @@ def _diag_defaults(args: argparse.Namespace) -> None:
 def cmd_diag(args: argparse.Namespace) -> int:
     from devices.diagnostics import device_checks, parse_camera_source
 
-    from .diagnostics import FAIL, kiosk_checks, report_json, run_checks
+    from kiosk.diagnostics import FAIL, kiosk_checks, report_json, run_checks
 
     _diag_defaults(args)
     data_dir = args.data_dir or _default_data_dir()
@@ -197,7 +203,7 @@ def cmd_diag(args: argparse.Namespace) -> int:
     backoffice = None if args.backoffice.lower() == "none" else args.backoffice
     camera = parse_camera_source(args.camera)
     if camera == "synthetic":               # the demo's camera setting: the test scene
-        from backoffice.testing import synthetic_camera
+        from devices.camera.scene import synthetic_camera
 
         camera = synthetic_camera()
     checks = device_checks(camera) + kiosk_checks(
@@ -217,9 +223,9 @@ def cmd_diag(args: argparse.Namespace) -> int:
 
 
 def cmd_journal_migrate(args: argparse.Namespace) -> int:
-    from .errors import JournalUnavailable
-    from .journal.backup import DEFAULT_JOURNAL, file_version
-    from .journal.recovery import migrate_after_backup, replace_if_damaged
+    from kiosk.errors import JournalUnavailable
+    from kiosk.journal.backup import DEFAULT_JOURNAL, file_version
+    from kiosk.journal.recovery import migrate_after_backup, replace_if_damaged
 
     journal = args.journal or str(DEFAULT_JOURNAL)
     try:
@@ -245,7 +251,7 @@ def cmd_journal_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_journal_backup(args: argparse.Namespace) -> int:
-    from .journal.backup import DAILY_KIND, DEFAULT_JOURNAL, backup
+    from kiosk.journal.backup import DAILY_KIND, DEFAULT_JOURNAL, backup
 
     journal = args.journal or str(DEFAULT_JOURNAL)
     if not os.path.exists(journal):
@@ -256,7 +262,7 @@ def cmd_journal_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_install_service(args: argparse.Namespace) -> int:
-    from . import service_install as si
+    from kiosk import service_install as si
 
     paths = si.install_units(args.root, args.prefix, args.user, dry_run=args.dry_run)
     for path in paths:
@@ -408,6 +414,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # an unexpected fault: still one line, details with --debug
         if args.debug:
             log.exception("unexpected failure")
+        missing = exc.name if isinstance(exc, ModuleNotFoundError) else None
+        if missing and missing.split(".")[0] in BACKOFFICE_EXTRA:
+            return _fail(NO_BACKOFFICE.format(name=missing))
         return _fail(f"unexpected error: {type(exc).__name__}: {exc}")
 
 

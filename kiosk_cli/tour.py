@@ -1,7 +1,7 @@
 """``kiosk tour OUTDIR``: every service through every screen and state, as PNGs and an inventory.
 
 The tour builds the real kiosk (``ui.app.build_app``) on the in-process
-emulated reader and the embedded reference back office (``ui.demo_kiosk``),
+emulated reader and the embedded reference back office (``kiosk_cli.demo_kiosk``),
 offscreen at 1920 × 1080, and drives it like a citizen: it taps the same
 buttons, types on the same keypads and keyboards, inserts and pulls the
 software cards. At every screen it writes ``OUTDIR/NN-<id>.png`` and adds the
@@ -66,9 +66,9 @@ class Tourist:
     def start(self) -> None:
         from devices.card.emulator.inprocess import EmulatedReaders
 
-        from . import theme as themes
-        from .app import build_app, ensure_application
-        from .controller import UiSettings
+        from ui import theme as themes
+        from ui.app import build_app, ensure_application
+        from ui.controller import UiSettings
         from .demo_kiosk import DemoKiosk
 
         self.app = ensure_application()
@@ -91,7 +91,7 @@ class Tourist:
         self.pump(0.2)
 
     def stop(self) -> None:
-        from .app import teardown
+        from ui.app import teardown
 
         teardown(self.window)
         self.window.close()
@@ -245,7 +245,7 @@ class Tourist:
 
     # --- pictures ----------------------------------------------------------------------------------
     def shot(self, screen_id: str) -> None:
-        from .inventory import check, inventory, write_png
+        from ui.inventory import check, inventory, write_png
 
         self.pump(0.05)
         if not self.shots:
@@ -255,7 +255,7 @@ class Tourist:
         write_png(self.window, self.outdir / f"{name}.png")
         inv = inventory(self.window, screen_id)
         inv["png"] = f"{name}.png"
-        from . import theme as themes
+        from ui import theme as themes
 
         problems = check(inv, large=themes.current().large)   # maintenance is never large
         inv["violations"] = problems
