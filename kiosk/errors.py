@@ -182,7 +182,7 @@ class CardNotGenuine(BackOfficeError):
 # --- back office: one class per contract code (``backoffice-api.md``, "Errors") ------
 #
 # The client maps codes to these classes in ONE table
-# (``kiosk.backoffice_client.ERROR_CLASSES``). ``str()`` of each is a fixed short
+# (``kiosk.backoffice_answers.ERROR_CLASSES``). ``str()`` of each is a fixed short
 # English summary: the server's own message is kept in ``.server_message`` only
 # (it may echo what was sent), never shown or logged.
 

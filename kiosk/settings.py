@@ -254,7 +254,7 @@ def _kiosk_id(v: Any) -> str | None:
 def _url(v: Any) -> str | None:
     from urllib.parse import urlsplit
 
-    from .backoffice_client import _is_loopback_host
+    from .backoffice_transport import is_loopback_host
 
     if not isinstance(v, str):
         return "wrong_type"
@@ -269,7 +269,7 @@ def _url(v: Any) -> str | None:
         return "not_a_url"
     if parts.query or parts.fragment:
         return "url_has_query"
-    if parts.scheme == "http" and not _is_loopback_host(host):
+    if parts.scheme == "http" and not is_loopback_host(host):
         return "insecure_url"
     return None
 

@@ -54,7 +54,9 @@ from typing import Any, Callable
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from kiosk.backoffice_client import MALFORMED_RESPONSE, ApiCall, BackOfficeClient
+from kiosk.backoffice_answers import MALFORMED_RESPONSE
+from kiosk.backoffice_calls import ApiCall
+from kiosk.backoffice_client import BackOfficeClient
 from kiosk.errors import (BackOfficeError, BackOfficeUnavailable, BadSignature, ClockSkew,
                           EndpointNotFound, IdempotencyKeyInUse, IdempotencyKeyReused, Internal,
                           JournalUnavailable, NoSession, RateLimited, ReplayTooOld)

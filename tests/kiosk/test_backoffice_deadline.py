@@ -15,7 +15,8 @@ import time
 import pytest
 
 from backoffice.config import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
-from kiosk.backoffice_client import MALFORMED_RESPONSE, BackOfficeClient
+from kiosk.backoffice_answers import MALFORMED_RESPONSE
+from kiosk.backoffice_client import BackOfficeClient
 from kiosk.errors import BackOfficeError, BackOfficeTimeout, BackOfficeUnavailable, OutcomeUnknown
 from tests.support.trickle import TrickleServer
 

@@ -19,7 +19,8 @@ import pytest
 
 from backoffice.demo_data import PEOPLE
 from kiosk import masking
-from kiosk.backoffice_client import BackOfficeClient, report_loss_call
+from kiosk.backoffice_calls import report_loss_call
+from kiosk.backoffice_client import BackOfficeClient
 from kiosk.backoffice_types import Session
 from kiosk.bundle import (BundleDestinationError, device_report, export_bundle,
                           export_for_settings, find_usb_mounts, read_manifest, verify_bundle)

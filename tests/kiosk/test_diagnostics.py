@@ -20,7 +20,8 @@ import pytest
 from backoffice.config import BackOfficeConfig, iso_utc
 from backoffice.server import EmbeddedBackOffice
 from kiosk import __version__
-from kiosk.backoffice_client import BackOfficeClient, report_loss_call
+from kiosk.backoffice_calls import report_loss_call
+from kiosk.backoffice_client import BackOfficeClient
 from kiosk.backoffice_types import Session
 from kiosk.cli import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
 from kiosk.diagnostics import (
