@@ -167,7 +167,8 @@ def _default_data_dir() -> str:
 def _diag_defaults(args: argparse.Namespace) -> None:
     """Fill the options not given from the kiosk's settings file (when there is one), else
     from the built-in defaults."""
-    from .settings import SettingsStore, settings_path
+    from .settings import settings_path
+    from .settings_store import SettingsStore
 
     path = settings_path(args.settings)
     s = SettingsStore(path).load() if path.exists() else None

@@ -106,7 +106,8 @@ class DemoKiosk:
         readers ``backend`` (made by whoever runs the demo)."""
         from kiosk.backoffice_client import BackOfficeClient
         from kiosk.maintenance import DEMO_LOCAL_CODE, hash_local_credential
-        from kiosk.settings import KioskSettings, SettingsStore
+        from kiosk.settings import KioskSettings
+        from kiosk.settings_store import SettingsStore
 
         from .maintenance_mode import make_services
 

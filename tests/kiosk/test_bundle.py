@@ -27,7 +27,8 @@ from kiosk.bundle import (BundleDestinationError, device_report, export_bundle,
 from kiosk.journal import Journal, Outbox, PendingOutcome
 from kiosk.logs import close_logging, recent_events, setup_logging
 from kiosk.secret_hash import hash_secret
-from kiosk.settings import KioskSettings, SettingsStore
+from kiosk.settings import KioskSettings
+from kiosk.settings_store import SettingsStore
 from tests.support.pin_leaks import TEST_PINS
 from tests.support.network import dead_url
 

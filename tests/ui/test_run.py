@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.journal import Journal
-from kiosk.settings import KioskSettings, SettingsInvalid, SettingsStore
+from kiosk.settings import KioskSettings, SettingsInvalid
+from kiosk.settings_store import SettingsStore
 
 from .kiosk_driver import soft_card
 from tests.support.network import dead_url
