@@ -190,7 +190,8 @@ def _diag_defaults(args: argparse.Namespace) -> None:
 def cmd_diag(args: argparse.Namespace) -> int:
     from devices.diagnostics import device_checks, parse_camera_source
 
-    from .diagnostics import FAIL, kiosk_checks, report_json, run_checks
+    from .check_results import FAIL, report_json
+    from .diagnostics import kiosk_checks, run_checks
 
     _diag_defaults(args)
     data_dir = args.data_dir or _default_data_dir()
