@@ -82,97 +82,97 @@
 <context>
     <name>DatePicker</name>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="720"/>
+        <location filename="../ui/widgets/date_picker.py" line="191"/>
         <source>年</source>
         <extracomment>en: Year</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="722"/>
+        <location filename="../ui/widgets/date_picker.py" line="193"/>
         <source>月</source>
         <extracomment>en: Month</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="724"/>
+        <location filename="../ui/widgets/date_picker.py" line="195"/>
         <source>日</source>
         <extracomment>en: Day</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="726"/>
+        <location filename="../ui/widgets/date_picker.py" line="197"/>
         <source>减 10 年</source>
         <extracomment>en: 10 years earlier</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="728"/>
+        <location filename="../ui/widgets/date_picker.py" line="199"/>
         <source>减 1 年</source>
         <extracomment>en: 1 year earlier</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="730"/>
+        <location filename="../ui/widgets/date_picker.py" line="201"/>
         <source>加 1 年</source>
         <extracomment>en: 1 year later</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="732"/>
+        <location filename="../ui/widgets/date_picker.py" line="203"/>
         <source>加 10 年</source>
         <extracomment>en: 10 years later</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="734"/>
+        <location filename="../ui/widgets/date_picker.py" line="205"/>
         <source>上一个月</source>
         <extracomment>en: Previous month</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="736"/>
+        <location filename="../ui/widgets/date_picker.py" line="207"/>
         <source>下一个月</source>
         <extracomment>en: Next month</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="738"/>
+        <location filename="../ui/widgets/date_picker.py" line="209"/>
         <source>前一天</source>
         <extracomment>en: Previous day</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="740"/>
+        <location filename="../ui/widgets/date_picker.py" line="211"/>
         <source>后一天</source>
         <extracomment>en: Next day</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="742"/>
+        <location filename="../ui/widgets/date_picker.py" line="6"/>
         <source>长期</source>
         <extracomment>en: Long-term</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="744"/>
+        <location filename="../ui/widgets/date_picker.py" line="215"/>
         <source>长期有效</source>
         <extracomment>en: Long-term (valid with no end date)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="746"/>
+        <location filename="../ui/widgets/date_picker.py" line="5"/>
         <source>确认</source>
         <extracomment>en: Confirm</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="748"/>
+        <location filename="../ui/widgets/date_picker.py" line="219"/>
         <source>确认此日期</source>
         <extracomment>en: Confirm this date</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="750"/>
+        <location filename="../ui/widgets/date_picker.py" line="221"/>
         <source>日期选择</source>
         <extracomment>en: Date picker</extracomment>
         <translation type="unfinished"></translation>
@@ -495,55 +495,55 @@
 <context>
     <name>ListPicker</name>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="400"/>
+        <location filename="../ui/widgets/list_picker.py" line="223"/>
         <source>空位</source>
         <extracomment>en: Empty</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="409"/>
+        <location filename="../ui/widgets/list_picker.py" line="232"/>
         <source>第 %1 页，共 %2 页</source>
         <extracomment>en: Page %1 of %2</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="420"/>
+        <location filename="../ui/widgets/list_picker.py" line="243"/>
         <source>只显示拼音首字母为 %1 的项目</source>
         <extracomment>en: Show the entries starting with %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="426"/>
+        <location filename="../ui/widgets/list_picker.py" line="5"/>
         <source>全部</source>
         <extracomment>en: All</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="428"/>
+        <location filename="../ui/widgets/list_picker.py" line="251"/>
         <source>显示全部项目</source>
         <extracomment>en: Show all entries</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="430"/>
+        <location filename="../ui/widgets/list_picker.py" line="253"/>
         <source>◀ 上一页</source>
         <extracomment>en: ◀ Previous page</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="432"/>
+        <location filename="../ui/widgets/list_picker.py" line="253"/>
         <source>上一页</source>
         <extracomment>en: Previous page</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="434"/>
+        <location filename="../ui/widgets/list_picker.py" line="257"/>
         <source>下一页 ▶</source>
         <extracomment>en: Next page ▶</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="436"/>
+        <location filename="../ui/widgets/list_picker.py" line="257"/>
         <source>下一页</source>
         <extracomment>en: Next page</extracomment>
         <translation type="unfinished"></translation>
@@ -1264,25 +1264,25 @@
 <context>
     <name>RegionPicker</name>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="536"/>
+        <location filename="../ui/widgets/region_picker.py" line="109"/>
         <source>请选择省、自治区、直辖市</source>
         <extracomment>en: Choose a province, autonomous region or municipality</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="541"/>
+        <location filename="../ui/widgets/region_picker.py" line="4"/>
         <source>返回上一级</source>
         <extracomment>en: Back up one level</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="543"/>
+        <location filename="../ui/widgets/region_picker.py" line="116"/>
         <source>返回上一级行政区</source>
         <extracomment>en: Back up one level</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="545"/>
+        <location filename="../ui/widgets/region_picker.py" line="118"/>
         <source>行政区选择</source>
         <extracomment>en: Region picker</extracomment>
         <translation type="unfinished"></translation>
@@ -1422,349 +1422,349 @@
 <context>
     <name>ethnicity</name>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="92"/>
+        <location filename="../ui/widgets/ethnicities.py" line="1"/>
         <source>汉族</source>
         <extracomment>en: Han</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="94"/>
+        <location filename="../ui/widgets/ethnicities.py" line="18"/>
         <source>蒙古族</source>
         <extracomment>en: Mongol</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="96"/>
+        <location filename="../ui/widgets/ethnicities.py" line="20"/>
         <source>回族</source>
         <extracomment>en: Hui</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="98"/>
+        <location filename="../ui/widgets/ethnicities.py" line="22"/>
         <source>藏族</source>
         <extracomment>en: Tibetan</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="100"/>
+        <location filename="../ui/widgets/ethnicities.py" line="24"/>
         <source>维吾尔族</source>
         <extracomment>en: Uyghur</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="102"/>
+        <location filename="../ui/widgets/ethnicities.py" line="26"/>
         <source>苗族</source>
         <extracomment>en: Miao</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="104"/>
+        <location filename="../ui/widgets/ethnicities.py" line="28"/>
         <source>彝族</source>
         <extracomment>en: Yi</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="106"/>
+        <location filename="../ui/widgets/ethnicities.py" line="30"/>
         <source>壮族</source>
         <extracomment>en: Zhuang</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="108"/>
+        <location filename="../ui/widgets/ethnicities.py" line="32"/>
         <source>布依族</source>
         <extracomment>en: Bouyei</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="110"/>
+        <location filename="../ui/widgets/ethnicities.py" line="34"/>
         <source>朝鲜族</source>
         <extracomment>en: Korean</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="112"/>
+        <location filename="../ui/widgets/ethnicities.py" line="36"/>
         <source>满族</source>
         <extracomment>en: Manchu</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="114"/>
+        <location filename="../ui/widgets/ethnicities.py" line="38"/>
         <source>侗族</source>
         <extracomment>en: Dong</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="116"/>
+        <location filename="../ui/widgets/ethnicities.py" line="40"/>
         <source>瑶族</source>
         <extracomment>en: Yao</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="118"/>
+        <location filename="../ui/widgets/ethnicities.py" line="42"/>
         <source>白族</source>
         <extracomment>en: Bai</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="120"/>
+        <location filename="../ui/widgets/ethnicities.py" line="44"/>
         <source>土家族</source>
         <extracomment>en: Tujia</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="122"/>
+        <location filename="../ui/widgets/ethnicities.py" line="46"/>
         <source>哈尼族</source>
         <extracomment>en: Hani</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="124"/>
+        <location filename="../ui/widgets/ethnicities.py" line="48"/>
         <source>哈萨克族</source>
         <extracomment>en: Kazakh</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="126"/>
+        <location filename="../ui/widgets/ethnicities.py" line="50"/>
         <source>傣族</source>
         <extracomment>en: Dai</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="128"/>
+        <location filename="../ui/widgets/ethnicities.py" line="52"/>
         <source>黎族</source>
         <extracomment>en: Li</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="130"/>
+        <location filename="../ui/widgets/ethnicities.py" line="54"/>
         <source>傈僳族</source>
         <extracomment>en: Lisu</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="132"/>
+        <location filename="../ui/widgets/ethnicities.py" line="56"/>
         <source>佤族</source>
         <extracomment>en: Va</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="134"/>
+        <location filename="../ui/widgets/ethnicities.py" line="58"/>
         <source>畲族</source>
         <extracomment>en: She</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="136"/>
+        <location filename="../ui/widgets/ethnicities.py" line="60"/>
         <source>高山族</source>
         <extracomment>en: Gaoshan</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="138"/>
+        <location filename="../ui/widgets/ethnicities.py" line="62"/>
         <source>拉祜族</source>
         <extracomment>en: Lahu</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="140"/>
+        <location filename="../ui/widgets/ethnicities.py" line="64"/>
         <source>水族</source>
         <extracomment>en: Sui</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="142"/>
+        <location filename="../ui/widgets/ethnicities.py" line="66"/>
         <source>东乡族</source>
         <extracomment>en: Dongxiang</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="144"/>
+        <location filename="../ui/widgets/ethnicities.py" line="68"/>
         <source>纳西族</source>
         <extracomment>en: Naxi</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="146"/>
+        <location filename="../ui/widgets/ethnicities.py" line="70"/>
         <source>景颇族</source>
         <extracomment>en: Jingpo</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="148"/>
+        <location filename="../ui/widgets/ethnicities.py" line="72"/>
         <source>柯尔克孜族</source>
         <extracomment>en: Kyrgyz</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="150"/>
+        <location filename="../ui/widgets/ethnicities.py" line="74"/>
         <source>土族</source>
         <extracomment>en: Tu</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="152"/>
+        <location filename="../ui/widgets/ethnicities.py" line="76"/>
         <source>达斡尔族</source>
         <extracomment>en: Daur</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="154"/>
+        <location filename="../ui/widgets/ethnicities.py" line="78"/>
         <source>仫佬族</source>
         <extracomment>en: Mulao</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="156"/>
+        <location filename="../ui/widgets/ethnicities.py" line="80"/>
         <source>羌族</source>
         <extracomment>en: Qiang</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="158"/>
+        <location filename="../ui/widgets/ethnicities.py" line="82"/>
         <source>布朗族</source>
         <extracomment>en: Blang</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="160"/>
+        <location filename="../ui/widgets/ethnicities.py" line="84"/>
         <source>撒拉族</source>
         <extracomment>en: Salar</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="162"/>
+        <location filename="../ui/widgets/ethnicities.py" line="86"/>
         <source>毛南族</source>
         <extracomment>en: Maonan</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="164"/>
+        <location filename="../ui/widgets/ethnicities.py" line="88"/>
         <source>仡佬族</source>
         <extracomment>en: Gelao</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="166"/>
+        <location filename="../ui/widgets/ethnicities.py" line="90"/>
         <source>锡伯族</source>
         <extracomment>en: Xibe</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="168"/>
+        <location filename="../ui/widgets/ethnicities.py" line="92"/>
         <source>阿昌族</source>
         <extracomment>en: Achang</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="170"/>
+        <location filename="../ui/widgets/ethnicities.py" line="94"/>
         <source>普米族</source>
         <extracomment>en: Pumi</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="172"/>
+        <location filename="../ui/widgets/ethnicities.py" line="96"/>
         <source>塔吉克族</source>
         <extracomment>en: Tajik</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="174"/>
+        <location filename="../ui/widgets/ethnicities.py" line="98"/>
         <source>怒族</source>
         <extracomment>en: Nu</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="176"/>
+        <location filename="../ui/widgets/ethnicities.py" line="100"/>
         <source>乌孜别克族</source>
         <extracomment>en: Uzbek</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="178"/>
+        <location filename="../ui/widgets/ethnicities.py" line="102"/>
         <source>俄罗斯族</source>
         <extracomment>en: Russian</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="180"/>
+        <location filename="../ui/widgets/ethnicities.py" line="104"/>
         <source>鄂温克族</source>
         <extracomment>en: Evenki</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="182"/>
+        <location filename="../ui/widgets/ethnicities.py" line="106"/>
         <source>德昂族</source>
         <extracomment>en: De&apos;ang</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="184"/>
+        <location filename="../ui/widgets/ethnicities.py" line="108"/>
         <source>保安族</source>
         <extracomment>en: Bonan</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="186"/>
+        <location filename="../ui/widgets/ethnicities.py" line="110"/>
         <source>裕固族</source>
         <extracomment>en: Yugur</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="188"/>
+        <location filename="../ui/widgets/ethnicities.py" line="112"/>
         <source>京族</source>
         <extracomment>en: Gin</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="190"/>
+        <location filename="../ui/widgets/ethnicities.py" line="114"/>
         <source>塔塔尔族</source>
         <extracomment>en: Tatar</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="192"/>
+        <location filename="../ui/widgets/ethnicities.py" line="116"/>
         <source>独龙族</source>
         <extracomment>en: Derung</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="194"/>
+        <location filename="../ui/widgets/ethnicities.py" line="118"/>
         <source>鄂伦春族</source>
         <extracomment>en: Oroqen</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="196"/>
+        <location filename="../ui/widgets/ethnicities.py" line="120"/>
         <source>赫哲族</source>
         <extracomment>en: Hezhen</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="198"/>
+        <location filename="../ui/widgets/ethnicities.py" line="122"/>
         <source>门巴族</source>
         <extracomment>en: Monba</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="200"/>
+        <location filename="../ui/widgets/ethnicities.py" line="124"/>
         <source>珞巴族</source>
         <extracomment>en: Lhoba</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="202"/>
+        <location filename="../ui/widgets/ethnicities.py" line="1"/>
         <source>基诺族</source>
         <extracomment>en: Jino</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="204"/>
+        <location filename="../ui/widgets/ethnicities.py" line="1"/>
         <source>其他</source>
         <extracomment>en: Other</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pickers.py" line="206"/>
+        <location filename="../ui/widgets/ethnicities.py" line="2"/>
         <source>外国血统中国籍人士</source>
         <extracomment>en: Of foreign origin</extracomment>
         <translation type="unfinished"></translation>
@@ -2028,6 +2028,189 @@
         <location filename="../ui/flows.py" line="450"/>
         <source>确认提交换卡申请？</source>
         <extracomment>en: Apply for a new card?</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>maintenance_messages</name>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="15"/>
+        <source>工号、密码或动态验证码不正确。</source>
+        <extracomment>en: The account, PIN or one-time code is not right.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="20"/>
+        <source>无法连接社保系统：请输入本机的备用维护码。</source>
+        <extracomment>en: The social security system cannot be reached: type this kiosk&apos;s local maintenance code.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="26"/>
+        <source>失败次数过多，维护模式已暂时锁定。</source>
+        <extracomment>en: Too many failed attempts: maintenance is locked for a while.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="26"/>
+        <source>失败次数过多，维护模式已锁定至 %1。</source>
+        <extracomment>en: Too many failed attempts: maintenance is locked until %1.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="35"/>
+        <source>（本机备用码）</source>
+        <extracomment>en: (local code)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="40"/>
+        <source>%1 未成功（%2）。</source>
+        <extracomment>en: %1 did not succeed (%2).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="45"/>
+        <source>请在 30 秒内将卡片插入读卡器……</source>
+        <extracomment>en: Insert a card into the reader within 30 seconds...</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="50"/>
+        <source>正在检查……</source>
+        <extracomment>en: Checking...</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="56"/>
+        <source>共 %1 项检查，%2 项失败。</source>
+        <extracomment>en: %1 checks, %2 failed.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="59"/>
+        <source>共 %1 项检查，全部正常。</source>
+        <extracomment>en: %1 checks, none failed.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="64"/>
+        <source>已补发 %1 笔，仍待发送 %2 笔。</source>
+        <extracomment>en: Sent: %1; still waiting: %2.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="70"/>
+        <source>未检测到U盘，请插入后重试。</source>
+        <extracomment>en: No USB stick found. Insert one and try again.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="75"/>
+        <source>诊断包已导出：%1</source>
+        <extracomment>en: Diagnostics bundle saved as %1</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="80"/>
+        <source>设置已保存（修改 %1 项）。</source>
+        <extracomment>en: Settings saved (%1 changed).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="86"/>
+        <source>终端编号</source>
+        <extracomment>en: Kiosk id</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="88"/>
+        <source>社保系统地址</source>
+        <extracomment>en: Back office address</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="90"/>
+        <source>适用地区规则</source>
+        <extracomment>en: Regional rules</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="92"/>
+        <source>无操作等待时间（秒）</source>
+        <extracomment>en: Idle time (seconds)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="94"/>
+        <source>语音音量</source>
+        <extracomment>en: Speech volume</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="96"/>
+        <source>默认字体</source>
+        <extracomment>en: Text size at start</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="98"/>
+        <source>密码键盘乱序</source>
+        <extracomment>en: Shuffled PIN keypad</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="100"/>
+        <source>默认开启语音</source>
+        <extracomment>en: Speech on at start</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="102"/>
+        <source>默认高对比</source>
+        <extracomment>en: High contrast at start</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="104"/>
+        <source>摄像头</source>
+        <extracomment>en: Camera</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="100"/>
+        <source>开</source>
+        <extracomment>en: on</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="116"/>
+        <source>关</source>
+        <extracomment>en: off</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="119"/>
+        <source>大字版</source>
+        <extracomment>en: large (elderly)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="122"/>
+        <source>标准</source>
+        <extracomment>en: normal</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="128"/>
+        <source>本机未配置语音播报。</source>
+        <extracomment>en: This kiosk has no speech output.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/maintenance_messages.py" line="133"/>
+        <source>这是社会保障卡自助服务终端的语音测试。</source>
+        <extracomment>en: This is the speech test of the social security card kiosk.</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2640,186 +2823,6 @@
         <location filename="../ui/messages.py" line="404"/>
         <source>填写新的邮寄地址</source>
         <extracomment>en: Type a new address</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="411"/>
-        <source>工号、密码或动态验证码不正确。</source>
-        <extracomment>en: The account, PIN or one-time code is not right.</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="416"/>
-        <source>无法连接社保系统：请输入本机的备用维护码。</source>
-        <extracomment>en: The social security system cannot be reached: type this kiosk&apos;s local maintenance code.</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="422"/>
-        <source>失败次数过多，维护模式已暂时锁定。</source>
-        <extracomment>en: Too many failed attempts: maintenance is locked for a while.</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="425"/>
-        <source>失败次数过多，维护模式已锁定至 %1。</source>
-        <extracomment>en: Too many failed attempts: maintenance is locked until %1.</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="431"/>
-        <source>（本机备用码）</source>
-        <extracomment>en: (local code)</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="436"/>
-        <source>%1 未成功（%2）。</source>
-        <extracomment>en: %1 did not succeed (%2).</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="441"/>
-        <source>请在 30 秒内将卡片插入读卡器……</source>
-        <extracomment>en: Insert a card into the reader within 30 seconds...</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="446"/>
-        <source>正在检查……</source>
-        <extracomment>en: Checking...</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="452"/>
-        <source>共 %1 项检查，%2 项失败。</source>
-        <extracomment>en: %1 checks, %2 failed.</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="455"/>
-        <source>共 %1 项检查，全部正常。</source>
-        <extracomment>en: %1 checks, none failed.</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="460"/>
-        <source>已补发 %1 笔，仍待发送 %2 笔。</source>
-        <extracomment>en: Sent: %1; still waiting: %2.</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="466"/>
-        <source>未检测到U盘，请插入后重试。</source>
-        <extracomment>en: No USB stick found. Insert one and try again.</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="471"/>
-        <source>诊断包已导出：%1</source>
-        <extracomment>en: Diagnostics bundle saved as %1</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="476"/>
-        <source>设置已保存（修改 %1 项）。</source>
-        <extracomment>en: Settings saved (%1 changed).</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="482"/>
-        <source>终端编号</source>
-        <extracomment>en: Kiosk id</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="484"/>
-        <source>社保系统地址</source>
-        <extracomment>en: Back office address</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="486"/>
-        <source>适用地区规则</source>
-        <extracomment>en: Regional rules</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="488"/>
-        <source>无操作等待时间（秒）</source>
-        <extracomment>en: Idle time (seconds)</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="490"/>
-        <source>语音音量</source>
-        <extracomment>en: Speech volume</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="492"/>
-        <source>默认字体</source>
-        <extracomment>en: Text size at start</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="494"/>
-        <source>密码键盘乱序</source>
-        <extracomment>en: Shuffled PIN keypad</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="496"/>
-        <source>默认开启语音</source>
-        <extracomment>en: Speech on at start</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="498"/>
-        <source>默认高对比</source>
-        <extracomment>en: High contrast at start</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="500"/>
-        <source>摄像头</source>
-        <extracomment>en: Camera</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="509"/>
-        <source>开</source>
-        <extracomment>en: on</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="512"/>
-        <source>关</source>
-        <extracomment>en: off</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="515"/>
-        <source>大字版</source>
-        <extracomment>en: large (elderly)</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="518"/>
-        <source>标准</source>
-        <extracomment>en: normal</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="524"/>
-        <source>本机未配置语音播报。</source>
-        <extracomment>en: This kiosk has no speech output.</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/messages.py" line="529"/>
-        <source>这是社会保障卡自助服务终端的语音测试。</source>
-        <extracomment>en: This is the speech test of the social security card kiosk.</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>
