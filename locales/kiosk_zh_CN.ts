@@ -988,235 +988,235 @@
 <context>
     <name>PinyinKeyboard</name>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="410"/>
+        <location filename="../ui/widgets/pinyin_keyboard.py" line="377"/>
         <source>无候选字</source>
         <extracomment>en: No candidate</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="422"/>
+        <location filename="../ui/widgets/keyboard_key_names.py" line="15"/>
         <source>字母 %1</source>
         <extracomment>en: Letter %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="426"/>
+        <location filename="../ui/widgets/keyboard_key_names.py" line="21"/>
         <source>数字 %1</source>
         <extracomment>en: Digit %1</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="435"/>
+        <location filename="../ui/widgets/keyboard_key_names.py" line="32"/>
         <source>连字符</source>
         <extracomment>en: Hyphen</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="438"/>
+        <location filename="../ui/widgets/keyboard_key_names.py" line="35"/>
         <source>井号</source>
         <extracomment>en: Number sign</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="441"/>
+        <location filename="../ui/widgets/keyboard_key_names.py" line="38"/>
         <source>左括号</source>
         <extracomment>en: Left parenthesis</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="444"/>
+        <location filename="../ui/widgets/keyboard_key_names.py" line="41"/>
         <source>右括号</source>
         <extracomment>en: Right parenthesis</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="447"/>
+        <location filename="../ui/widgets/keyboard_key_names.py" line="44"/>
         <source>间隔号</source>
         <extracomment>en: Middle dot</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="450"/>
+        <location filename="../ui/widgets/keyboard_key_names.py" line="47"/>
         <source>顿号</source>
         <extracomment>en: Enumeration comma</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="453"/>
+        <location filename="../ui/widgets/keyboard_key_names.py" line="50"/>
         <source>逗号</source>
         <extracomment>en: Comma</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="456"/>
+        <location filename="../ui/widgets/keyboard_key_names.py" line="53"/>
         <source>句号</source>
         <extracomment>en: Full stop</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="459"/>
+        <location filename="../ui/widgets/keyboard_key_names.py" line="56"/>
         <source>斜杠</source>
         <extracomment>en: Slash</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="462"/>
+        <location filename="../ui/widgets/keyboard_key_names.py" line="59"/>
         <source>冒号</source>
         <extracomment>en: Colon</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="465"/>
+        <location filename="../ui/widgets/keyboard_key_names.py" line="62"/>
         <source>分号</source>
         <extracomment>en: Semicolon</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="468"/>
+        <location filename="../ui/widgets/keyboard_key_names.py" line="65"/>
         <source>艾特符号</source>
         <extracomment>en: At sign</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="471"/>
+        <location filename="../ui/widgets/keyboard_key_names.py" line="68"/>
         <source>星号</source>
         <extracomment>en: Asterisk</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="474"/>
+        <location filename="../ui/widgets/keyboard_key_names.py" line="71"/>
         <source>加号</source>
         <extracomment>en: Plus sign</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="476"/>
+        <location filename="../ui/widgets/keyboard_key_names.py" line="73"/>
         <source>点</source>
         <extracomment>en: Dot</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="484"/>
+        <location filename="../ui/widgets/pinyin_keyboard.py" line="393"/>
         <source>上一页候选字</source>
         <extracomment>en: Previous candidates</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="486"/>
+        <location filename="../ui/widgets/pinyin_keyboard.py" line="395"/>
         <source>下一页候选字</source>
         <extracomment>en: Next candidates</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="488"/>
+        <location filename="../ui/widgets/pinyin_keyboard.py" line="397"/>
         <source>删除</source>
         <extracomment>en: Delete</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="490"/>
+        <location filename="../ui/widgets/pinyin_keyboard.py" line="399"/>
         <source>删除最后一个字母或文字</source>
         <extracomment>en: Delete the last letter or character</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="492"/>
+        <location filename="../ui/widgets/pinyin_keyboard.py" line="401"/>
         <source>清空</source>
         <extracomment>en: Clear</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="494"/>
+        <location filename="../ui/widgets/pinyin_keyboard.py" line="403"/>
         <source>清空全部内容</source>
         <extracomment>en: Clear everything typed</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="496"/>
+        <location filename="../ui/widgets/pinyin_keyboard.py" line="405"/>
         <source>空格</source>
         <extracomment>en: Space</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="498"/>
+        <location filename="../ui/widgets/pinyin_keyboard.py" line="407"/>
         <source>空格键</source>
         <extracomment>en: Space</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="500"/>
+        <location filename="../ui/widgets/pinyin_keyboard.py" line="409"/>
         <source>确认</source>
         <extracomment>en: Confirm</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="502"/>
+        <location filename="../ui/widgets/pinyin_keyboard.py" line="411"/>
         <source>确认输入内容</source>
         <extracomment>en: Confirm what was typed</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="505"/>
+        <location filename="../ui/widgets/keyboard_key_names.py" line="15"/>
         <source>字母</source>
         <extracomment>en: ABC</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="507"/>
+        <location filename="../ui/widgets/pinyin_keyboard.py" line="416"/>
         <source>切换到字母键盘</source>
         <extracomment>en: Show the letter keys</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="510"/>
+        <location filename="../ui/widgets/pinyin_keyboard.py" line="419"/>
         <source>符号</source>
         <extracomment>en: 123</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="512"/>
+        <location filename="../ui/widgets/pinyin_keyboard.py" line="421"/>
         <source>切换到数字和符号键盘</source>
         <extracomment>en: Show the digit and punctuation keys</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="515"/>
+        <location filename="../ui/widgets/pinyin_keyboard.py" line="424"/>
         <source>中/英</source>
         <extracomment>en: 中 / EN</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="517"/>
+        <location filename="../ui/widgets/pinyin_keyboard.py" line="426"/>
         <source>当前为中文拼音输入，切换到英文字母</source>
         <extracomment>en: Typing Chinese pinyin; switch to English letters</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="520"/>
+        <location filename="../ui/widgets/pinyin_keyboard.py" line="429"/>
         <source>英/中</source>
         <extracomment>en: EN / 中</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="522"/>
+        <location filename="../ui/widgets/pinyin_keyboard.py" line="431"/>
         <source>当前为英文字母输入，切换到中文拼音</source>
         <extracomment>en: Typing English letters; switch to Chinese pinyin</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="524"/>
+        <location filename="../ui/widgets/pinyin_keyboard.py" line="433"/>
         <source>已输入的内容</source>
         <extracomment>en: Text typed</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="526"/>
+        <location filename="../ui/widgets/pinyin_keyboard.py" line="435"/>
         <source>正在输入的拼音</source>
         <extracomment>en: Pinyin being typed</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/widgets/pinyin_keyboard.py" line="528"/>
+        <location filename="../ui/widgets/pinyin_keyboard.py" line="437"/>
         <source>屏幕键盘</source>
         <extracomment>en: On-screen keyboard</extracomment>
         <translation type="unfinished"></translation>
