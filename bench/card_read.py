@@ -44,7 +44,7 @@ from devices.card.ssc import read_card_info  # noqa: E402
 from devices.card.transport import CardChannel  # noqa: E402
 from devices.card.watcher import PcscWatcher  # noqa: E402
 from kiosk.backoffice_client import BackOfficeClient, hsm_step  # noqa: E402
-from kiosk.cli import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET  # noqa: E402
+from kiosk.demo_identity import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET  # noqa: E402
 from kiosk.signing import signature  # noqa: E402
 
 WAIT_S = 5.0

@@ -228,7 +228,7 @@ class CoreKiosk:
         from backoffice.testing import CapturingSms, portrait_jpeg
         from devices.card.emulator.inprocess import DEFAULT_READER, EmulatedReaders
         from kiosk.backoffice_client import BackOfficeClient, hsm_step
-        from kiosk.cli import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
+        from kiosk.demo_identity import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
         from kiosk.journal import Journal, Outbox
         from kiosk.policies import load_pack
 

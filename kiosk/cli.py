@@ -19,12 +19,10 @@ import sys
 from contextlib import ExitStack
 
 from . import __version__
+from .demo_identity import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
 from .errors import KioskError
 
 log = logging.getLogger("kiosk.cli")
-
-DEMO_KIOSK_ID = "demo-kiosk-001"
-DEMO_KIOSK_SECRET = "demo-secret-not-for-production"
 
 
 class CliError(Exception):

@@ -205,6 +205,12 @@ class ContractError(BackOfficeError):
     def _summary_for(self, details: dict) -> str:
         return self.summary
 
+    @property
+    def article(self) -> str | None:
+        """The regulation's article a refusal rests on (``details.article``), or None."""
+        value = self.details.get("article")
+        return value if isinstance(value, str) and value else None
+
 
 class Refusal(ContractError):
     """A business refusal: nothing happened, and the citizen can be told why."""
@@ -300,11 +306,6 @@ class FormalLossNotLiftable(Refusal):
 class ServiceNotOffered(Refusal):
     code = "SERVICE_NOT_OFFERED"
     summary = "this service is not offered in this jurisdiction"
-
-    @property
-    def article(self) -> str | None:
-        value = self.details.get("article")
-        return value if isinstance(value, str) else None
 
 
 class KeyFieldChangeRequiresRenewal(Refusal):

@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from kiosk.cli import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
+from kiosk.demo_identity import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
 
 # the demo's jurisdiction: Hubei offers every service at the kiosk
 DEMO_JURISDICTION = "hubei"

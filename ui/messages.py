@@ -230,8 +230,7 @@ def _too_slow(error: BaseException) -> bool:
 
 
 def _article_line(error: BaseException) -> str:
-    details = getattr(error, "details", None) or {}
-    article = details.get("article") or getattr(error, "article", None)
+    article = getattr(error, "article", None)      # a Refusal's, from its details
     if not article:
         return ""
     #: en: Rule: %1 of the local regulation

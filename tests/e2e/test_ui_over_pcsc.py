@@ -82,7 +82,7 @@ def bridge(daemon):
 def kiosk(qtbot, bridge, daemon):
     from backoffice.server import EmbeddedBackOffice
     from kiosk.backoffice_client import BackOfficeClient, hsm_step
-    from kiosk.cli import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
+    from kiosk.demo_identity import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
 
     with EmbeddedBackOffice() as office:
         client = BackOfficeClient(office.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET)

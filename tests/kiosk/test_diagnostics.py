@@ -23,7 +23,7 @@ from kiosk import __version__
 from kiosk.backoffice_calls import report_loss_call
 from kiosk.backoffice_client import BackOfficeClient
 from kiosk.backoffice_types import Session
-from kiosk.cli import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
+from kiosk.demo_identity import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
 from kiosk.check_results import FAIL, OK, WARNING, CheckResult, overall, report_json
 from kiosk.checks.backoffice import check_backoffice, check_tls
 from kiosk.checks.software import check_rule_pack, check_version
