@@ -25,14 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
+from kiosk.demo_identity import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
 from kiosk.signing import MAX_CLOCK_SKEW_S
 
 from .hsm import TEST_KEYS, HsmKeys
 
 log = logging.getLogger("backoffice.config")
-
-DEMO_KIOSK_ID = "demo-kiosk-001"
-DEMO_KIOSK_SECRET = "demo-secret-not-for-production"
 
 DEFAULT_JURISDICTION = "default"
 DEFAULT_POLICY_VERSION = "1"

@@ -1,6 +1,6 @@
 """Diagnostics of the hardware: the PC/SC service, each reader and its card, the camera.
 
-The results are :class:`kiosk.diagnostics.CheckResult` objects, run by the same
+The results are :class:`kiosk.check_results.CheckResult` objects, run by the same
 engine as the other checks (:func:`kiosk.diagnostics.run_checks`).
 
 - :func:`check_pcsc`: is pcscd there ("service not running" and "no reader" are
@@ -27,13 +27,8 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from kiosk.diagnostics import (
-    Check,
-    CheckResult,
-    fail,
-    ok,
-    warning,
-)
+from kiosk.check_results import CheckResult, fail, ok, warning
+from kiosk.diagnostics import Check
 from kiosk.errors import CardError, CardNotServed, KioskError, NoReader, ReaderServiceDown
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -309,7 +309,7 @@ def export_for_settings(dest_dir: str | os.PathLike, *, settings_path: str | Non
     The journal is opened read-only in spirit (an existing file only: a kiosk
     without a journal yet exports without one).
     """
-    from .settings import SettingsStore
+    from .settings_store import SettingsStore
     from .settings import settings_path as resolve
 
     dest = check_destination(dest_dir)

@@ -182,7 +182,7 @@ class CardNotGenuine(BackOfficeError):
 # --- back office: one class per contract code (``backoffice-api.md``, "Errors") ------
 #
 # The client maps codes to these classes in ONE table
-# (``kiosk.backoffice_client.ERROR_CLASSES``). ``str()`` of each is a fixed short
+# (``kiosk.backoffice_answers.ERROR_CLASSES``). ``str()`` of each is a fixed short
 # English summary: the server's own message is kept in ``.server_message`` only
 # (it may echo what was sent), never shown or logged.
 
@@ -204,6 +204,12 @@ class ContractError(BackOfficeError):
 
     def _summary_for(self, details: dict) -> str:
         return self.summary
+
+    @property
+    def article(self) -> str | None:
+        """The regulation's article a refusal rests on (``details.article``), or None."""
+        value = self.details.get("article")
+        return value if isinstance(value, str) and value else None
 
 
 class Refusal(ContractError):
@@ -300,11 +306,6 @@ class FormalLossNotLiftable(Refusal):
 class ServiceNotOffered(Refusal):
     code = "SERVICE_NOT_OFFERED"
     summary = "this service is not offered in this jurisdiction"
-
-    @property
-    def article(self) -> str | None:
-        value = self.details.get("article")
-        return value if isinstance(value, str) else None
 
 
 class KeyFieldChangeRequiresRenewal(Refusal):

@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from backoffice.config import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
+from kiosk.demo_identity import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
 
 # the demo's jurisdiction: Hubei offers every service at the kiosk
 DEMO_JURISDICTION = "hubei"
@@ -106,7 +106,8 @@ class DemoKiosk:
         readers ``backend`` (made by whoever runs the demo)."""
         from kiosk.backoffice_client import BackOfficeClient
         from kiosk.maintenance import DEMO_LOCAL_CODE, hash_local_credential
-        from kiosk.settings import KioskSettings, SettingsStore
+        from kiosk.settings import KioskSettings
+        from kiosk.settings_store import SettingsStore
 
         from ui.maintenance_mode import make_services
 

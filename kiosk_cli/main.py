@@ -22,6 +22,7 @@ import sys
 from contextlib import ExitStack
 
 from kiosk import __version__
+from kiosk.demo_identity import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
 from kiosk.errors import KioskError
 
 log = logging.getLogger("kiosk_cli")
@@ -173,7 +174,8 @@ def _default_data_dir() -> str:
 def _diag_defaults(args: argparse.Namespace) -> None:
     """Fill the options not given from the kiosk's settings file (when there is one), else
     from the built-in defaults."""
-    from kiosk.settings import SettingsStore, settings_path
+    from kiosk.settings import settings_path
+    from kiosk.settings_store import SettingsStore
 
     path = settings_path(args.settings)
     s = SettingsStore(path).load() if path.exists() else None
@@ -195,7 +197,8 @@ def _diag_defaults(args: argparse.Namespace) -> None:
 def cmd_diag(args: argparse.Namespace) -> int:
     from devices.diagnostics import device_checks, parse_camera_source
 
-    from kiosk.diagnostics import FAIL, kiosk_checks, report_json, run_checks
+    from kiosk.check_results import FAIL, report_json
+    from kiosk.diagnostics import kiosk_checks, run_checks
 
     _diag_defaults(args)
     data_dir = args.data_dir or _default_data_dir()

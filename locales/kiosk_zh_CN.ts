@@ -81,97 +81,97 @@
     <context>
         <name>DatePicker</name>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="720" />
+            <location filename="../ui/widgets/date_picker.py" line="191" />
             <source>年</source>
             <extracomment>en: Year</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="722" />
+            <location filename="../ui/widgets/date_picker.py" line="193" />
             <source>月</source>
             <extracomment>en: Month</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="724" />
+            <location filename="../ui/widgets/date_picker.py" line="195" />
             <source>日</source>
             <extracomment>en: Day</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="726" />
+            <location filename="../ui/widgets/date_picker.py" line="197" />
             <source>减 10 年</source>
             <extracomment>en: 10 years earlier</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="728" />
+            <location filename="../ui/widgets/date_picker.py" line="199" />
             <source>减 1 年</source>
             <extracomment>en: 1 year earlier</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="730" />
+            <location filename="../ui/widgets/date_picker.py" line="201" />
             <source>加 1 年</source>
             <extracomment>en: 1 year later</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="732" />
+            <location filename="../ui/widgets/date_picker.py" line="203" />
             <source>加 10 年</source>
             <extracomment>en: 10 years later</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="734" />
+            <location filename="../ui/widgets/date_picker.py" line="205" />
             <source>上一个月</source>
             <extracomment>en: Previous month</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="736" />
+            <location filename="../ui/widgets/date_picker.py" line="207" />
             <source>下一个月</source>
             <extracomment>en: Next month</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="738" />
+            <location filename="../ui/widgets/date_picker.py" line="209" />
             <source>前一天</source>
             <extracomment>en: Previous day</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="740" />
+            <location filename="../ui/widgets/date_picker.py" line="211" />
             <source>后一天</source>
             <extracomment>en: Next day</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="742" />
+            <location filename="../ui/widgets/date_picker.py" line="213" />
             <source>长期</source>
             <extracomment>en: Long-term</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="744" />
+            <location filename="../ui/widgets/date_picker.py" line="215" />
             <source>长期有效</source>
             <extracomment>en: Long-term (valid with no end date)</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="746" />
+            <location filename="../ui/widgets/date_picker.py" line="217" />
             <source>确认</source>
             <extracomment>en: Confirm</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="748" />
+            <location filename="../ui/widgets/date_picker.py" line="219" />
             <source>确认此日期</source>
             <extracomment>en: Confirm this date</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="750" />
+            <location filename="../ui/widgets/date_picker.py" line="221" />
             <source>日期选择</source>
             <extracomment>en: Date picker</extracomment>
             <translation type="unfinished" />
@@ -500,55 +500,55 @@
     <context>
         <name>ListPicker</name>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="400" />
+            <location filename="../ui/widgets/list_picker.py" line="223" />
             <source>空位</source>
             <extracomment>en: Empty</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="409" />
+            <location filename="../ui/widgets/list_picker.py" line="232" />
             <source>第 %1 页，共 %2 页</source>
             <extracomment>en: Page %1 of %2</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="420" />
+            <location filename="../ui/widgets/list_picker.py" line="243" />
             <source>只显示拼音首字母为 %1 的项目</source>
             <extracomment>en: Show the entries starting with %1</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="426" />
+            <location filename="../ui/widgets/list_picker.py" line="249" />
             <source>全部</source>
             <extracomment>en: All</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="428" />
+            <location filename="../ui/widgets/list_picker.py" line="251" />
             <source>显示全部项目</source>
             <extracomment>en: Show all entries</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="430" />
+            <location filename="../ui/widgets/list_picker.py" line="253" />
             <source>◀ 上一页</source>
             <extracomment>en: ◀ Previous page</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="432" />
+            <location filename="../ui/widgets/list_picker.py" line="255" />
             <source>上一页</source>
             <extracomment>en: Previous page</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="434" />
+            <location filename="../ui/widgets/list_picker.py" line="257" />
             <source>下一页 ▶</source>
             <extracomment>en: Next page ▶</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="436" />
+            <location filename="../ui/widgets/list_picker.py" line="259" />
             <source>下一页</source>
             <extracomment>en: Next page</extracomment>
             <translation type="unfinished" />
@@ -862,7 +862,7 @@
     <context>
         <name>PickerScreen</name>
         <message>
-            <location filename="../ui/screens/picker.py" line="77" />
+            <location filename="../ui/screens/picker.py" line="79" />
             <source>返回</source>
             <extracomment>en: Back</extracomment>
             <translation type="unfinished" />
@@ -993,235 +993,235 @@
     <context>
         <name>PinyinKeyboard</name>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="410" />
+            <location filename="../ui/widgets/pinyin_keyboard.py" line="377" />
             <source>无候选字</source>
             <extracomment>en: No candidate</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="422" />
+            <location filename="../ui/widgets/keyboard_key_names.py" line="15" />
             <source>字母 %1</source>
             <extracomment>en: Letter %1</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="426" />
+            <location filename="../ui/widgets/keyboard_key_names.py" line="21" />
             <source>数字 %1</source>
             <extracomment>en: Digit %1</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="435" />
+            <location filename="../ui/widgets/keyboard_key_names.py" line="32" />
             <source>连字符</source>
             <extracomment>en: Hyphen</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="438" />
+            <location filename="../ui/widgets/keyboard_key_names.py" line="35" />
             <source>井号</source>
             <extracomment>en: Number sign</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="441" />
+            <location filename="../ui/widgets/keyboard_key_names.py" line="38" />
             <source>左括号</source>
             <extracomment>en: Left parenthesis</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="444" />
+            <location filename="../ui/widgets/keyboard_key_names.py" line="41" />
             <source>右括号</source>
             <extracomment>en: Right parenthesis</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="447" />
+            <location filename="../ui/widgets/keyboard_key_names.py" line="44" />
             <source>间隔号</source>
             <extracomment>en: Middle dot</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="450" />
+            <location filename="../ui/widgets/keyboard_key_names.py" line="47" />
             <source>顿号</source>
             <extracomment>en: Enumeration comma</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="453" />
+            <location filename="../ui/widgets/keyboard_key_names.py" line="50" />
             <source>逗号</source>
             <extracomment>en: Comma</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="456" />
+            <location filename="../ui/widgets/keyboard_key_names.py" line="53" />
             <source>句号</source>
             <extracomment>en: Full stop</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="459" />
+            <location filename="../ui/widgets/keyboard_key_names.py" line="56" />
             <source>斜杠</source>
             <extracomment>en: Slash</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="462" />
+            <location filename="../ui/widgets/keyboard_key_names.py" line="59" />
             <source>冒号</source>
             <extracomment>en: Colon</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="465" />
+            <location filename="../ui/widgets/keyboard_key_names.py" line="62" />
             <source>分号</source>
             <extracomment>en: Semicolon</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="468" />
+            <location filename="../ui/widgets/keyboard_key_names.py" line="65" />
             <source>艾特符号</source>
             <extracomment>en: At sign</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="471" />
+            <location filename="../ui/widgets/keyboard_key_names.py" line="68" />
             <source>星号</source>
             <extracomment>en: Asterisk</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="474" />
+            <location filename="../ui/widgets/keyboard_key_names.py" line="71" />
             <source>加号</source>
             <extracomment>en: Plus sign</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="476" />
+            <location filename="../ui/widgets/keyboard_key_names.py" line="73" />
             <source>点</source>
             <extracomment>en: Dot</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="484" />
+            <location filename="../ui/widgets/pinyin_keyboard.py" line="393" />
             <source>上一页候选字</source>
             <extracomment>en: Previous candidates</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="486" />
+            <location filename="../ui/widgets/pinyin_keyboard.py" line="395" />
             <source>下一页候选字</source>
             <extracomment>en: Next candidates</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="488" />
+            <location filename="../ui/widgets/pinyin_keyboard.py" line="397" />
             <source>删除</source>
             <extracomment>en: Delete</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="490" />
+            <location filename="../ui/widgets/pinyin_keyboard.py" line="399" />
             <source>删除最后一个字母或文字</source>
             <extracomment>en: Delete the last letter or character</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="492" />
+            <location filename="../ui/widgets/pinyin_keyboard.py" line="401" />
             <source>清空</source>
             <extracomment>en: Clear</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="494" />
+            <location filename="../ui/widgets/pinyin_keyboard.py" line="403" />
             <source>清空全部内容</source>
             <extracomment>en: Clear everything typed</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="496" />
+            <location filename="../ui/widgets/pinyin_keyboard.py" line="405" />
             <source>空格</source>
             <extracomment>en: Space</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="498" />
+            <location filename="../ui/widgets/pinyin_keyboard.py" line="407" />
             <source>空格键</source>
             <extracomment>en: Space</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="500" />
+            <location filename="../ui/widgets/pinyin_keyboard.py" line="409" />
             <source>确认</source>
             <extracomment>en: Confirm</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="502" />
+            <location filename="../ui/widgets/pinyin_keyboard.py" line="411" />
             <source>确认输入内容</source>
             <extracomment>en: Confirm what was typed</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="505" />
+            <location filename="../ui/widgets/pinyin_keyboard.py" line="414" />
             <source>字母</source>
             <extracomment>en: ABC</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="507" />
+            <location filename="../ui/widgets/pinyin_keyboard.py" line="416" />
             <source>切换到字母键盘</source>
             <extracomment>en: Show the letter keys</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="510" />
+            <location filename="../ui/widgets/pinyin_keyboard.py" line="419" />
             <source>符号</source>
             <extracomment>en: 123</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="512" />
+            <location filename="../ui/widgets/pinyin_keyboard.py" line="421" />
             <source>切换到数字和符号键盘</source>
             <extracomment>en: Show the digit and punctuation keys</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="515" />
+            <location filename="../ui/widgets/pinyin_keyboard.py" line="424" />
             <source>中/英</source>
             <extracomment>en: 中 / EN</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="517" />
+            <location filename="../ui/widgets/pinyin_keyboard.py" line="426" />
             <source>当前为中文拼音输入，切换到英文字母</source>
             <extracomment>en: Typing Chinese pinyin; switch to English letters</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="520" />
+            <location filename="../ui/widgets/pinyin_keyboard.py" line="429" />
             <source>英/中</source>
             <extracomment>en: EN / 中</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="522" />
+            <location filename="../ui/widgets/pinyin_keyboard.py" line="431" />
             <source>当前为英文字母输入，切换到中文拼音</source>
             <extracomment>en: Typing English letters; switch to Chinese pinyin</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="524" />
+            <location filename="../ui/widgets/pinyin_keyboard.py" line="433" />
             <source>已输入的内容</source>
             <extracomment>en: Text typed</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="526" />
+            <location filename="../ui/widgets/pinyin_keyboard.py" line="435" />
             <source>正在输入的拼音</source>
             <extracomment>en: Pinyin being typed</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pinyin_keyboard.py" line="528" />
+            <location filename="../ui/widgets/pinyin_keyboard.py" line="437" />
             <source>屏幕键盘</source>
             <extracomment>en: On-screen keyboard</extracomment>
             <translation type="unfinished" />
@@ -1269,25 +1269,25 @@
     <context>
         <name>RegionPicker</name>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="536" />
+            <location filename="../ui/widgets/region_picker.py" line="109" />
             <source>请选择省、自治区、直辖市</source>
             <extracomment>en: Choose a province, autonomous region or municipality</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="541" />
+            <location filename="../ui/widgets/region_picker.py" line="114" />
             <source>返回上一级</source>
             <extracomment>en: Back up one level</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="543" />
+            <location filename="../ui/widgets/region_picker.py" line="116" />
             <source>返回上一级行政区</source>
             <extracomment>en: Back up one level</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="545" />
+            <location filename="../ui/widgets/region_picker.py" line="118" />
             <source>行政区选择</source>
             <extracomment>en: Region picker</extracomment>
             <translation type="unfinished" />
@@ -1427,349 +1427,349 @@
     <context>
         <name>ethnicity</name>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="92" />
+            <location filename="../ui/widgets/ethnicities.py" line="16" />
             <source>汉族</source>
             <extracomment>en: Han</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="94" />
+            <location filename="../ui/widgets/ethnicities.py" line="18" />
             <source>蒙古族</source>
             <extracomment>en: Mongol</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="96" />
+            <location filename="../ui/widgets/ethnicities.py" line="20" />
             <source>回族</source>
             <extracomment>en: Hui</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="98" />
+            <location filename="../ui/widgets/ethnicities.py" line="22" />
             <source>藏族</source>
             <extracomment>en: Tibetan</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="100" />
+            <location filename="../ui/widgets/ethnicities.py" line="24" />
             <source>维吾尔族</source>
             <extracomment>en: Uyghur</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="102" />
+            <location filename="../ui/widgets/ethnicities.py" line="26" />
             <source>苗族</source>
             <extracomment>en: Miao</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="104" />
+            <location filename="../ui/widgets/ethnicities.py" line="28" />
             <source>彝族</source>
             <extracomment>en: Yi</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="106" />
+            <location filename="../ui/widgets/ethnicities.py" line="30" />
             <source>壮族</source>
             <extracomment>en: Zhuang</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="108" />
+            <location filename="../ui/widgets/ethnicities.py" line="32" />
             <source>布依族</source>
             <extracomment>en: Bouyei</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="110" />
+            <location filename="../ui/widgets/ethnicities.py" line="34" />
             <source>朝鲜族</source>
             <extracomment>en: Korean</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="112" />
+            <location filename="../ui/widgets/ethnicities.py" line="36" />
             <source>满族</source>
             <extracomment>en: Manchu</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="114" />
+            <location filename="../ui/widgets/ethnicities.py" line="38" />
             <source>侗族</source>
             <extracomment>en: Dong</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="116" />
+            <location filename="../ui/widgets/ethnicities.py" line="40" />
             <source>瑶族</source>
             <extracomment>en: Yao</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="118" />
+            <location filename="../ui/widgets/ethnicities.py" line="42" />
             <source>白族</source>
             <extracomment>en: Bai</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="120" />
+            <location filename="../ui/widgets/ethnicities.py" line="44" />
             <source>土家族</source>
             <extracomment>en: Tujia</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="122" />
+            <location filename="../ui/widgets/ethnicities.py" line="46" />
             <source>哈尼族</source>
             <extracomment>en: Hani</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="124" />
+            <location filename="../ui/widgets/ethnicities.py" line="48" />
             <source>哈萨克族</source>
             <extracomment>en: Kazakh</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="126" />
+            <location filename="../ui/widgets/ethnicities.py" line="50" />
             <source>傣族</source>
             <extracomment>en: Dai</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="128" />
+            <location filename="../ui/widgets/ethnicities.py" line="52" />
             <source>黎族</source>
             <extracomment>en: Li</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="130" />
+            <location filename="../ui/widgets/ethnicities.py" line="54" />
             <source>傈僳族</source>
             <extracomment>en: Lisu</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="132" />
+            <location filename="../ui/widgets/ethnicities.py" line="56" />
             <source>佤族</source>
             <extracomment>en: Va</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="134" />
+            <location filename="../ui/widgets/ethnicities.py" line="58" />
             <source>畲族</source>
             <extracomment>en: She</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="136" />
+            <location filename="../ui/widgets/ethnicities.py" line="60" />
             <source>高山族</source>
             <extracomment>en: Gaoshan</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="138" />
+            <location filename="../ui/widgets/ethnicities.py" line="62" />
             <source>拉祜族</source>
             <extracomment>en: Lahu</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="140" />
+            <location filename="../ui/widgets/ethnicities.py" line="64" />
             <source>水族</source>
             <extracomment>en: Sui</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="142" />
+            <location filename="../ui/widgets/ethnicities.py" line="66" />
             <source>东乡族</source>
             <extracomment>en: Dongxiang</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="144" />
+            <location filename="../ui/widgets/ethnicities.py" line="68" />
             <source>纳西族</source>
             <extracomment>en: Naxi</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="146" />
+            <location filename="../ui/widgets/ethnicities.py" line="70" />
             <source>景颇族</source>
             <extracomment>en: Jingpo</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="148" />
+            <location filename="../ui/widgets/ethnicities.py" line="72" />
             <source>柯尔克孜族</source>
             <extracomment>en: Kyrgyz</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="150" />
+            <location filename="../ui/widgets/ethnicities.py" line="74" />
             <source>土族</source>
             <extracomment>en: Tu</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="152" />
+            <location filename="../ui/widgets/ethnicities.py" line="76" />
             <source>达斡尔族</source>
             <extracomment>en: Daur</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="154" />
+            <location filename="../ui/widgets/ethnicities.py" line="78" />
             <source>仫佬族</source>
             <extracomment>en: Mulao</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="156" />
+            <location filename="../ui/widgets/ethnicities.py" line="80" />
             <source>羌族</source>
             <extracomment>en: Qiang</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="158" />
+            <location filename="../ui/widgets/ethnicities.py" line="82" />
             <source>布朗族</source>
             <extracomment>en: Blang</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="160" />
+            <location filename="../ui/widgets/ethnicities.py" line="84" />
             <source>撒拉族</source>
             <extracomment>en: Salar</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="162" />
+            <location filename="../ui/widgets/ethnicities.py" line="86" />
             <source>毛南族</source>
             <extracomment>en: Maonan</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="164" />
+            <location filename="../ui/widgets/ethnicities.py" line="88" />
             <source>仡佬族</source>
             <extracomment>en: Gelao</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="166" />
+            <location filename="../ui/widgets/ethnicities.py" line="90" />
             <source>锡伯族</source>
             <extracomment>en: Xibe</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="168" />
+            <location filename="../ui/widgets/ethnicities.py" line="92" />
             <source>阿昌族</source>
             <extracomment>en: Achang</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="170" />
+            <location filename="../ui/widgets/ethnicities.py" line="94" />
             <source>普米族</source>
             <extracomment>en: Pumi</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="172" />
+            <location filename="../ui/widgets/ethnicities.py" line="96" />
             <source>塔吉克族</source>
             <extracomment>en: Tajik</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="174" />
+            <location filename="../ui/widgets/ethnicities.py" line="98" />
             <source>怒族</source>
             <extracomment>en: Nu</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="176" />
+            <location filename="../ui/widgets/ethnicities.py" line="100" />
             <source>乌孜别克族</source>
             <extracomment>en: Uzbek</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="178" />
+            <location filename="../ui/widgets/ethnicities.py" line="102" />
             <source>俄罗斯族</source>
             <extracomment>en: Russian</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="180" />
+            <location filename="../ui/widgets/ethnicities.py" line="104" />
             <source>鄂温克族</source>
             <extracomment>en: Evenki</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="182" />
+            <location filename="../ui/widgets/ethnicities.py" line="106" />
             <source>德昂族</source>
             <extracomment>en: De'ang</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="184" />
+            <location filename="../ui/widgets/ethnicities.py" line="108" />
             <source>保安族</source>
             <extracomment>en: Bonan</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="186" />
+            <location filename="../ui/widgets/ethnicities.py" line="110" />
             <source>裕固族</source>
             <extracomment>en: Yugur</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="188" />
+            <location filename="../ui/widgets/ethnicities.py" line="112" />
             <source>京族</source>
             <extracomment>en: Gin</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="190" />
+            <location filename="../ui/widgets/ethnicities.py" line="114" />
             <source>塔塔尔族</source>
             <extracomment>en: Tatar</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="192" />
+            <location filename="../ui/widgets/ethnicities.py" line="116" />
             <source>独龙族</source>
             <extracomment>en: Derung</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="194" />
+            <location filename="../ui/widgets/ethnicities.py" line="118" />
             <source>鄂伦春族</source>
             <extracomment>en: Oroqen</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="196" />
+            <location filename="../ui/widgets/ethnicities.py" line="120" />
             <source>赫哲族</source>
             <extracomment>en: Hezhen</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="198" />
+            <location filename="../ui/widgets/ethnicities.py" line="122" />
             <source>门巴族</source>
             <extracomment>en: Monba</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="200" />
+            <location filename="../ui/widgets/ethnicities.py" line="124" />
             <source>珞巴族</source>
             <extracomment>en: Lhoba</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="202" />
+            <location filename="../ui/widgets/ethnicities.py" line="126" />
             <source>基诺族</source>
             <extracomment>en: Jino</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="204" />
+            <location filename="../ui/widgets/ethnicities.py" line="128" />
             <source>其他</source>
             <extracomment>en: Other</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/widgets/pickers.py" line="206" />
+            <location filename="../ui/widgets/ethnicities.py" line="130" />
             <source>外国血统中国籍人士</source>
             <extracomment>en: Of foreign origin</extracomment>
             <translation type="unfinished" />
@@ -2033,6 +2033,189 @@
             <location filename="../ui/flows.py" line="450" />
             <source>确认提交换卡申请？</source>
             <extracomment>en: Apply for a new card?</extracomment>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>maintenance_messages</name>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="15" />
+            <source>工号、密码或动态验证码不正确。</source>
+            <extracomment>en: The account, PIN or one-time code is not right.</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="20" />
+            <source>无法连接社保系统：请输入本机的备用维护码。</source>
+            <extracomment>en: The social security system cannot be reached: type this kiosk's local maintenance code.</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="26" />
+            <source>失败次数过多，维护模式已暂时锁定。</source>
+            <extracomment>en: Too many failed attempts: maintenance is locked for a while.</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="29" />
+            <source>失败次数过多，维护模式已锁定至 %1。</source>
+            <extracomment>en: Too many failed attempts: maintenance is locked until %1.</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="35" />
+            <source>（本机备用码）</source>
+            <extracomment>en: (local code)</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="40" />
+            <source>%1 未成功（%2）。</source>
+            <extracomment>en: %1 did not succeed (%2).</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="45" />
+            <source>请在 30 秒内将卡片插入读卡器……</source>
+            <extracomment>en: Insert a card into the reader within 30 seconds...</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="50" />
+            <source>正在检查……</source>
+            <extracomment>en: Checking...</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="56" />
+            <source>共 %1 项检查，%2 项失败。</source>
+            <extracomment>en: %1 checks, %2 failed.</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="59" />
+            <source>共 %1 项检查，全部正常。</source>
+            <extracomment>en: %1 checks, none failed.</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="64" />
+            <source>已补发 %1 笔，仍待发送 %2 笔。</source>
+            <extracomment>en: Sent: %1; still waiting: %2.</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="70" />
+            <source>未检测到U盘，请插入后重试。</source>
+            <extracomment>en: No USB stick found. Insert one and try again.</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="75" />
+            <source>诊断包已导出：%1</source>
+            <extracomment>en: Diagnostics bundle saved as %1</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="80" />
+            <source>设置已保存（修改 %1 项）。</source>
+            <extracomment>en: Settings saved (%1 changed).</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="86" />
+            <source>终端编号</source>
+            <extracomment>en: Kiosk id</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="88" />
+            <source>社保系统地址</source>
+            <extracomment>en: Back office address</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="90" />
+            <source>适用地区规则</source>
+            <extracomment>en: Regional rules</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="92" />
+            <source>无操作等待时间（秒）</source>
+            <extracomment>en: Idle time (seconds)</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="94" />
+            <source>语音音量</source>
+            <extracomment>en: Speech volume</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="96" />
+            <source>默认字体</source>
+            <extracomment>en: Text size at start</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="98" />
+            <source>密码键盘乱序</source>
+            <extracomment>en: Shuffled PIN keypad</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="100" />
+            <source>默认开启语音</source>
+            <extracomment>en: Speech on at start</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="102" />
+            <source>默认高对比</source>
+            <extracomment>en: High contrast at start</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="104" />
+            <source>摄像头</source>
+            <extracomment>en: Camera</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="113" />
+            <source>开</source>
+            <extracomment>en: on</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="116" />
+            <source>关</source>
+            <extracomment>en: off</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="119" />
+            <source>大字版</source>
+            <extracomment>en: large (elderly)</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="122" />
+            <source>标准</source>
+            <extracomment>en: normal</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="128" />
+            <source>本机未配置语音播报。</source>
+            <extracomment>en: This kiosk has no speech output.</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../ui/maintenance_messages.py" line="133" />
+            <source>这是社会保障卡自助服务终端的语音测试。</source>
+            <extracomment>en: This is the speech test of the social security card kiosk.</extracomment>
             <translation type="unfinished" />
         </message>
     </context>
@@ -2306,7 +2489,7 @@
         </message>
         <message>
             <location filename="../ui/messages.py" line="207" />
-            <location filename="../ui/messages.py" line="331" />
+            <location filename="../ui/messages.py" line="330" />
             <source>无法办理此业务</source>
             <extracomment>en: This service cannot be done here</extracomment>
             <translation type="unfinished" />
@@ -2360,471 +2543,291 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="238" />
+            <location filename="../ui/messages.py" line="237" />
             <source>依据：本地办法%1</source>
             <extracomment>en: Rule: %1 of the local regulation</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="246" />
+            <location filename="../ui/messages.py" line="245" />
             <source>请到社会保障卡合作银行网点办理。</source>
             <extracomment>en: Please go to a branch of your card's bank.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="249" />
+            <location filename="../ui/messages.py" line="248" />
             <source>您可以通过网上服务或到柜台办理。</source>
             <extracomment>en: You can do it online or at a service counter.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="251" />
+            <location filename="../ui/messages.py" line="250" />
             <source>请到柜台办理。</source>
             <extracomment>en: Please go to a service counter.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="263" />
+            <location filename="../ui/messages.py" line="262" />
             <source>本机不能办理此业务</source>
             <extracomment>en: This service is not available at this kiosk</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="265" />
+            <location filename="../ui/messages.py" line="264" />
             <source>根据本地规定，此业务需在其他渠道办理。</source>
             <extracomment>en: Under the local regulation, this service is done elsewhere.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="269" />
+            <location filename="../ui/messages.py" line="268" />
             <source>此卡已挂失</source>
             <extracomment>en: This card is reported lost</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="271" />
+            <location filename="../ui/messages.py" line="270" />
             <source>这张卡已经挂失，不能办理此业务。</source>
             <extracomment>en: The card is already reported lost, so this cannot be done with it.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="273" />
+            <location filename="../ui/messages.py" line="272" />
             <source>如需继续使用，请先解除挂失；如需新卡，请到柜台申请补卡。</source>
             <extracomment>en: To use the card again, cancel the loss report first; for a new card, apply for a replacement at a counter.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="276" />
+            <location filename="../ui/messages.py" line="275" />
             <source>此卡未挂失</source>
             <extracomment>en: This card is not reported lost</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="278" />
+            <location filename="../ui/messages.py" line="277" />
             <source>这张卡没有挂失记录，可以正常使用。</source>
             <extracomment>en: There is no loss report to cancel: the card is in normal use.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="281" />
+            <location filename="../ui/messages.py" line="280" />
             <source>正式挂失不能解除</source>
             <extracomment>en: A formal loss report cannot be cancelled</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="283" />
+            <location filename="../ui/messages.py" line="282" />
             <source>正式挂失后，原卡不能再恢复使用。</source>
             <extracomment>en: After a formal loss report the card cannot be used again.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="285" />
+            <location filename="../ui/messages.py" line="284" />
             <source>请到柜台申请补卡。</source>
             <extracomment>en: Please apply for a replacement card at a service counter.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="288" />
+            <location filename="../ui/messages.py" line="287" />
             <source>此卡已失效</source>
             <extracomment>en: This card is no longer valid</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="290" />
+            <location filename="../ui/messages.py" line="289" />
             <source>这张卡已注销或已被新卡替换。</source>
             <extracomment>en: This card was cancelled or replaced by a newer card.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="293" />
+            <location filename="../ui/messages.py" line="292" />
             <source>已有换卡申请在办理中</source>
             <extracomment>en: A new card is already on its way</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="295" />
+            <location filename="../ui/messages.py" line="294" />
             <source>同一时间只能有一个申请。您可以通过“查询卡状态和制卡进度”查看进度。</source>
             <extracomment>en: Only one application can run at a time. You can follow it under "Card status and progress".</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="299" />
+            <location filename="../ui/messages.py" line="298" />
             <source>此信息不能在本机修改</source>
             <extracomment>en: This information cannot be changed here</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="301" />
+            <location filename="../ui/messages.py" line="300" />
             <source>姓名、身份证号码、照片等关键信息需要换卡办理。</source>
             <extracomment>en: Key information (name, ID number, photo...) is changed with a new card.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="304" />
+            <location filename="../ui/messages.py" line="303" />
             <source>照片不符合要求</source>
             <extracomment>en: The photo cannot be used</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="306" />
+            <location filename="../ui/messages.py" line="305" />
             <source>社保系统未通过该照片。</source>
             <extracomment>en: The social security system did not accept the photo.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="308" />
+            <location filename="../ui/messages.py" line="307" />
             <source>请重新拍照。</source>
             <extracomment>en: Please take the photo again.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="311" />
+            <location filename="../ui/messages.py" line="310" />
             <source>身份核验未通过</source>
             <extracomment>en: We could not confirm who you are</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="313" />
+            <location filename="../ui/messages.py" line="312" />
             <source>您提供的信息与社保系统记录不一致。</source>
             <extracomment>en: The details do not match the records of the social security system.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="315" />
+            <location filename="../ui/messages.py" line="314" />
             <source>请携带身份证到柜台办理。</source>
             <extracomment>en: Please bring your ID card to a service counter.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="318" />
+            <location filename="../ui/messages.py" line="317" />
             <source>尝试次数过多</source>
             <extracomment>en: Too many attempts</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="320" />
+            <location filename="../ui/messages.py" line="319" />
             <source>为保护您的账户安全，暂停办理一段时间。没有做任何改动。</source>
             <extracomment>en: For your safety this is paused for a while. Nothing was changed.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="322" />
+            <location filename="../ui/messages.py" line="321" />
             <source>请稍后再试或到柜台办理。</source>
             <extracomment>en: Please try again later or go to a service counter.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="325" />
+            <location filename="../ui/messages.py" line="324" />
             <source>办理超时</source>
             <extracomment>en: The session has expired</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="327" />
+            <location filename="../ui/messages.py" line="326" />
             <source>办理时间过长，为了安全已结束。没有做任何改动。</source>
             <extracomment>en: The service took too long and was ended for your safety. Nothing was changed.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="329" />
+            <location filename="../ui/messages.py" line="328" />
             <source>请重新开始办理。</source>
             <extracomment>en: Please start again.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="333" />
+            <location filename="../ui/messages.py" line="332" />
             <source>社保系统未受理本次申请。</source>
             <extracomment>en: The social security system declined the request.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="340" />
+            <location filename="../ui/messages.py" line="339" />
             <source>密码修改成功</source>
             <extracomment>en: Your PIN has been changed</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="342" />
+            <location filename="../ui/messages.py" line="341" />
             <source>新密码已生效，请牢记并妥善保管。</source>
             <extracomment>en: Your new PIN is active now. Please remember it and keep it secret.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="348" />
+            <location filename="../ui/messages.py" line="347" />
             <source>操作超时</source>
             <extracomment>en: Time is up</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="350" />
+            <location filename="../ui/messages.py" line="349" />
             <source>长时间没有操作，本次办理已结束，没有做任何改动。</source>
             <extracomment>en: There was no input for a while, so the service was ended. Nothing was changed.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="356" />
+            <location filename="../ui/messages.py" line="355" />
             <source>感谢使用</source>
             <extracomment>en: Thank you</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="364" />
+            <location filename="../ui/messages.py" line="363" />
             <source>取消办理</source>
             <extracomment>en: Cancel</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="371" />
+            <location filename="../ui/messages.py" line="370" />
             <source>摄像头已停止工作（可能已断开连接）。</source>
             <extracomment>en: The camera stopped working (it may have been disconnected).</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="374" />
+            <location filename="../ui/messages.py" line="373" />
             <source>摄像头正被其他程序占用。</source>
             <extracomment>en: The camera is being used by another program.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="377" />
+            <location filename="../ui/messages.py" line="376" />
             <source>摄像头没有画面。</source>
             <extracomment>en: The camera does not send pictures.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="379" />
+            <location filename="../ui/messages.py" line="378" />
             <source>未找到本机的摄像头。</source>
             <extracomment>en: This kiosk's camera cannot be found.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="384" />
+            <location filename="../ui/messages.py" line="383" />
             <source>本机暂不能刷脸验证，请使用短信验证码。</source>
             <extracomment>en: The face check is not available at this kiosk. Please use a text message code.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="389" />
+            <location filename="../ui/messages.py" line="388" />
             <source>使用短信验证码</source>
             <extracomment>en: Use a text message code</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="394" />
+            <location filename="../ui/messages.py" line="393" />
             <source>新卡邮寄到哪里？</source>
             <extracomment>en: Where should the new card be posted?</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="399" />
+            <location filename="../ui/messages.py" line="398" />
             <source>寄到登记的地址：%1</source>
             <extracomment>en: To the address on record: %1</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/messages.py" line="404" />
+            <location filename="../ui/messages.py" line="403" />
             <source>填写新的邮寄地址</source>
             <extracomment>en: Type a new address</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="411" />
-            <source>工号、密码或动态验证码不正确。</source>
-            <extracomment>en: The account, PIN or one-time code is not right.</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="416" />
-            <source>无法连接社保系统：请输入本机的备用维护码。</source>
-            <extracomment>en: The social security system cannot be reached: type this kiosk's local maintenance code.</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="422" />
-            <source>失败次数过多，维护模式已暂时锁定。</source>
-            <extracomment>en: Too many failed attempts: maintenance is locked for a while.</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="425" />
-            <source>失败次数过多，维护模式已锁定至 %1。</source>
-            <extracomment>en: Too many failed attempts: maintenance is locked until %1.</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="431" />
-            <source>（本机备用码）</source>
-            <extracomment>en: (local code)</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="436" />
-            <source>%1 未成功（%2）。</source>
-            <extracomment>en: %1 did not succeed (%2).</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="441" />
-            <source>请在 30 秒内将卡片插入读卡器……</source>
-            <extracomment>en: Insert a card into the reader within 30 seconds...</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="446" />
-            <source>正在检查……</source>
-            <extracomment>en: Checking...</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="452" />
-            <source>共 %1 项检查，%2 项失败。</source>
-            <extracomment>en: %1 checks, %2 failed.</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="455" />
-            <source>共 %1 项检查，全部正常。</source>
-            <extracomment>en: %1 checks, none failed.</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="460" />
-            <source>已补发 %1 笔，仍待发送 %2 笔。</source>
-            <extracomment>en: Sent: %1; still waiting: %2.</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="466" />
-            <source>未检测到U盘，请插入后重试。</source>
-            <extracomment>en: No USB stick found. Insert one and try again.</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="471" />
-            <source>诊断包已导出：%1</source>
-            <extracomment>en: Diagnostics bundle saved as %1</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="476" />
-            <source>设置已保存（修改 %1 项）。</source>
-            <extracomment>en: Settings saved (%1 changed).</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="482" />
-            <source>终端编号</source>
-            <extracomment>en: Kiosk id</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="484" />
-            <source>社保系统地址</source>
-            <extracomment>en: Back office address</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="486" />
-            <source>适用地区规则</source>
-            <extracomment>en: Regional rules</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="488" />
-            <source>无操作等待时间（秒）</source>
-            <extracomment>en: Idle time (seconds)</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="490" />
-            <source>语音音量</source>
-            <extracomment>en: Speech volume</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="492" />
-            <source>默认字体</source>
-            <extracomment>en: Text size at start</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="494" />
-            <source>密码键盘乱序</source>
-            <extracomment>en: Shuffled PIN keypad</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="496" />
-            <source>默认开启语音</source>
-            <extracomment>en: Speech on at start</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="498" />
-            <source>默认高对比</source>
-            <extracomment>en: High contrast at start</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="500" />
-            <source>摄像头</source>
-            <extracomment>en: Camera</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="509" />
-            <source>开</source>
-            <extracomment>en: on</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="512" />
-            <source>关</source>
-            <extracomment>en: off</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="515" />
-            <source>大字版</source>
-            <extracomment>en: large (elderly)</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="518" />
-            <source>标准</source>
-            <extracomment>en: normal</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="524" />
-            <source>本机未配置语音播报。</source>
-            <extracomment>en: This kiosk has no speech output.</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../ui/messages.py" line="529" />
-            <source>这是社会保障卡自助服务终端的语音测试。</source>
-            <extracomment>en: This is the speech test of the social security card kiosk.</extracomment>
             <translation type="unfinished" />
         </message>
     </context>

@@ -228,7 +228,7 @@ class MaintenanceMode(QObject):
     def _refused(self, exc: BaseException) -> None:
         from kiosk import errors
 
-        from . import messages
+        from . import maintenance_messages as messages
 
         if not self.active:
             return
@@ -253,7 +253,7 @@ class MaintenanceMode(QObject):
             screen._maintenance_wired = True
             screen.actionRequested.connect(self._on_action)
             screen.settingChanged.connect(self._on_setting)
-        from . import messages
+        from . import maintenance_messages as messages
 
         screen.set_technician(grant.account + (messages.maintenance_local_account()
                                                if grant.via == "local" else ""))
@@ -311,7 +311,7 @@ class MaintenanceMode(QObject):
         screen = self.ctl.window.maintenance
 
         def failed(exc: BaseException) -> None:
-            from . import messages
+            from . import maintenance_messages as messages
 
             code = getattr(exc, "code", type(exc).__name__)
             log.warning("maintenance: %s failed (%s)", what, code)
@@ -346,7 +346,7 @@ class MaintenanceMode(QObject):
             self._record("logs_viewed")
             screen.show_events(list(svc.recent_events()))
         elif key == "card_test" and svc.card_test is not None:
-            from . import messages
+            from . import maintenance_messages as messages
 
             screen.show_card_report(messages.maintenance_insert_card())
             self._record("card_test")
@@ -420,7 +420,7 @@ class MaintenanceMode(QObject):
             self.ctl.window.maintenance.show_camera(None, None)
 
     def _speech_test(self) -> None:
-        from . import i18n, messages
+        from . import i18n, maintenance_messages as messages
 
         speaker = self.ctl.speaker
         if speaker is None:
@@ -438,7 +438,7 @@ class MaintenanceMode(QObject):
         from kiosk.diagnostics import run_checks
 
         screen = self.ctl.window.maintenance
-        from . import messages
+        from . import maintenance_messages as messages
 
         screen.show_message(messages.maintenance_checking())
         self._job(lambda: run_checks(svc.checks()), self._checked, "diagnostics")
@@ -450,7 +450,7 @@ class MaintenanceMode(QObject):
         screen.show_checks([CheckRow(r.status, r.name, r.summary) for r in results])
         failing = [r.name for r in results if r.status == "fail"]
         self._record("diagnostics_result", failing=failing)
-        from . import messages
+        from . import maintenance_messages as messages
 
         screen.show_message(messages.maintenance_checked(len(results), len(failing)),
                             "error" if failing else "info")
@@ -467,7 +467,7 @@ class MaintenanceMode(QObject):
         self._record("card_test_result", status=result.status)
 
     def _replayed(self, report) -> None:
-        from . import messages
+        from . import maintenance_messages as messages
 
         delivered = len(getattr(report, "delivered", []) or [])
         pending = len(getattr(report, "still_pending", []) or [])
@@ -475,7 +475,7 @@ class MaintenanceMode(QObject):
         self.ctl.window.maintenance.show_message(messages.maintenance_replayed(delivered, pending))
 
     def _export(self) -> None:
-        from . import messages
+        from . import maintenance_messages as messages
 
         svc = self.services
         screen = self.ctl.window.maintenance
@@ -489,7 +489,7 @@ class MaintenanceMode(QObject):
         self._job(lambda: svc.export_bundle(dest), self._exported, "export")
 
     def _exported(self, path) -> None:
-        from . import messages
+        from . import maintenance_messages as messages
 
         self._record("export_result", file=Path(path).name)
         self.ctl.window.maintenance.show_message(messages.maintenance_exported(Path(path).name))
@@ -499,7 +499,7 @@ class MaintenanceMode(QObject):
     TOGGLES = ("shuffle_keypad", "speech_default_on", "high_contrast")
 
     def _show_settings(self) -> None:
-        from . import messages
+        from . import maintenance_messages as messages
         from .screens.maintenance import SettingRow
 
         s = self._pending
@@ -543,7 +543,7 @@ class MaintenanceMode(QObject):
         self._show_settings()
 
     def _save_settings(self) -> None:
-        from . import messages
+        from . import maintenance_messages as messages
 
         svc = self.services
         screen = self.ctl.window.maintenance

@@ -31,9 +31,11 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from kiosk.errors import JournalUnavailable, KioskError, NoReader
-from kiosk.settings import (EffectiveSettings, KioskSettings, SettingsInvalid, SettingsStore,
-                            apply_managed, journal_config_unavailable, local_only, read_secret,
-                            settings_path, validate)
+from kiosk.settings import KioskSettings, SettingsInvalid, settings_path
+from kiosk.settings_checks import read_secret, validate
+from kiosk.settings_managed import (EffectiveSettings, apply_managed, journal_config_unavailable,
+                                    local_only)
+from kiosk.settings_store import SettingsStore
 
 log = logging.getLogger("ui.run")
 

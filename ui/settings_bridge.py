@@ -7,7 +7,8 @@ theme and language, which ``ui.app.build_app`` takes apart, come from
 
 from __future__ import annotations
 
-from kiosk.settings import EffectiveSettings, KioskSettings
+from kiosk.settings import KioskSettings
+from kiosk.settings_managed import EffectiveSettings
 
 from . import theme as themes
 from .controller import UiSettings

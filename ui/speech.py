@@ -16,8 +16,8 @@
   card, to check the voice) use it.
 
 Volume 0..100 is espeak-ng's amplitude (``-a``; 100 is its default level, the
-loudest without clipping); the speeds are slower than espeak-ng's default 175
-words per minute, for elderly listeners.
+loudest without clipping); the voices and speeds are :mod:`kiosk.voices`' (slower
+than espeak-ng's default 175 words per minute, for elderly listeners).
 
 PIN safety
 ----------
@@ -45,13 +45,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
+from kiosk.voices import ESPEAK, SPEEDS, VOICES
+
 log = logging.getLogger(__name__)
 
-ESPEAK = "espeak-ng"
-VOICES = {"zh_CN": "cmn", "en": "en"}
-# words per minute; espeak-ng counts a Mandarin syllable as a word, and its
-# Mandarin is already slower than its English at the same setting
-SPEEDS = {"zh_CN": 160, "en": 140}
 PIN_DIGITS = 6
 _DIGIT_RUN = re.compile(r"\d(?:[\s\-.,，、·:/_]{0,2}\d){%d,}" % (PIN_DIGITS - 1))
 

@@ -381,7 +381,7 @@ def nationality_items() -> list[tuple[str, str]]:
 
 
 def ethnicity_name(code: str) -> str:
-    from .widgets.pickers import ethnicity_items
+    from .widgets.ethnicities import ethnicity_items
 
     return dict(ethnicity_items()).get(code, code)
 

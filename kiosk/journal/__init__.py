@@ -13,7 +13,8 @@
 
 from .guard import JournalPrivacyError, PrivacyGuard
 from .journal import OUTCOMES, Attempt, AttemptRecord, Journal, outcome_for
-from .outbox import Outbox, OutboxEntry, PendingOutcome, ReplayReport, Replayer, reference_for
+from .outbox import Outbox, OutboxEntry, PendingOutcome, ReplayReport, reference_for
+from .replayer import Replayer
 from .schema import SCHEMA_VERSION, SchemaTooNew
 
 __all__ = ["Attempt", "AttemptRecord", "Journal", "JournalPrivacyError", "OUTCOMES", "Outbox",

@@ -27,7 +27,7 @@ office must do for it, is in ``docs/outbox.md``.
    leaves the entry pending and returns a :class:`PendingOutcome` with the
    citizen's reference number.
 
-:meth:`Outbox.replay` (at start-up, then periodically: :class:`Replayer`)
+:meth:`Outbox.replay` (at start-up, then periodically: :class:`kiosk.journal.replayer.Replayer`)
 re-sends each due entry with the SAME key, the same bytes and the stored
 token, and, for a citizen write, the time it was made (``X-Original-Timestamp``:
 the back office completes a request made while the session lived even after
@@ -54,7 +54,9 @@ from typing import Any, Callable
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from kiosk.backoffice_client import MALFORMED_RESPONSE, ApiCall, BackOfficeClient
+from kiosk.backoffice_answers import MALFORMED_RESPONSE
+from kiosk.backoffice_calls import ApiCall
+from kiosk.backoffice_client import BackOfficeClient
 from kiosk.errors import (BackOfficeError, BackOfficeUnavailable, BadSignature, ClockSkew,
                           EndpointNotFound, IdempotencyKeyInUse, IdempotencyKeyReused, Internal,
                           JournalUnavailable, NoSession, RateLimited, ReplayTooOld)
@@ -456,44 +458,3 @@ class Outbox:
             row = conn.execute(select(outbox).where(
                 outbox.c.reference == f"{ref[:4]}-{ref[4:]}")).first()
         return OutboxEntry.from_row(row) if row else None
-
-
-class Replayer:
-    """Replays an outbox now and then every ``interval_s`` on a daemon thread.
-
-    It needs a client of its own (a client serves one thread at a time)::
-
-        with Replayer(outbox, BackOfficeClient(...), interval_s=60):
-            ...   # the kiosk runs
-    """
-
-    def __init__(self, outbox: Outbox, client: BackOfficeClient, interval_s: float = 60.0):
-        self.outbox = outbox
-        self.client = client
-        self.interval_s = float(interval_s)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="outbox-replayer", daemon=True)
-        self.last_report: ReplayReport | None = None
-
-    def start(self) -> "Replayer":
-        self._thread.start()
-        return self
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.last_report = self.outbox.replay(self.client)
-            except Exception:  # keep replaying; a bug is logged, not fatal
-                log.exception("outbox replay pass failed")
-            self._stop.wait(self.interval_s)
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-
-    def __enter__(self) -> "Replayer":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()

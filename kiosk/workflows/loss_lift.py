@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.backoffice_client import lift_loss_call
+from kiosk.backoffice_calls import lift_loss_call
 from kiosk.errors import CardNotLost, FormalLossNotLiftable, KioskError
 
 from .common import (CARD_HOLDER_ROWS, ENTER_PIN, IDENTIFIED, IDENTITY_REFUSED, PIN_BLOCKED,

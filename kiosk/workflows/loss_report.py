@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.backoffice_client import report_loss_call
+from kiosk.backoffice_calls import report_loss_call
 from kiosk.errors import (CardAlreadyLost, CardCancelled, CardNotFound, CardReplaced,
                           KioskError)
 

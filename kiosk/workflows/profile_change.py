@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk import validation
-from kiosk.backoffice_client import update_profile_call
+from kiosk.backoffice_calls import update_profile_call
 from kiosk.errors import KeyFieldChangeRequiresRenewal, KioskError, ValidationFailed
 
 from .common import (CARD_HOLDER_ROWS, ENTER_PIN, IDENTIFIED, IDENTITY_REFUSED, PIN_BLOCKED,

@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk import validation
-from kiosk.backoffice_client import ApiCall, apply_renewal_call
+from kiosk.backoffice_calls import ApiCall, apply_renewal_call
 from kiosk.errors import (CardAlreadyLost, CardCancelled, CardReplaced, KioskError, PhotoInvalid,
                           RenewalAlreadyInProgress, ValidationFailed)
 

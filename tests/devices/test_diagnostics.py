@@ -19,7 +19,8 @@ from devices.diagnostics import (
     parse_camera_source,
     wait_for_card,
 )
-from kiosk.diagnostics import FAIL, OK, WARNING, run_checks
+from kiosk.check_results import FAIL, OK, WARNING
+from kiosk.diagnostics import run_checks
 from tests.support.scene_video import write_scene_video
 
 

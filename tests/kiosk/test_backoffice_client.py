@@ -16,8 +16,8 @@ import pytest
 from backoffice.config import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET, BackOfficeConfig
 from backoffice.server import EmbeddedBackOffice
 from kiosk import signing
-from kiosk.backoffice_client import (ERROR_CLASSES, MALFORMED_RESPONSE, BackOfficeClient,
-                                     hsm_step)
+from kiosk.backoffice_answers import ERROR_CLASSES, MALFORMED_RESPONSE
+from kiosk.backoffice_client import BackOfficeClient, hsm_step
 from kiosk.card import CardAuthAnswer, CardAuthRequest
 from kiosk.errors import (BackOfficeError, BackOfficeUnavailable, BadSignature, CardNotGenuine,
                           OutcomeUnknown)

@@ -15,8 +15,9 @@ import uuid
 import pytest
 
 from kiosk import sm4
-from kiosk.backoffice_client import (CONTRACT_CODES, ERROR_CLASSES, BackOfficeClient,
-                                     report_loss_call)
+from kiosk.backoffice_answers import CONTRACT_CODES, ERROR_CLASSES
+from kiosk.backoffice_calls import report_loss_call
+from kiosk.backoffice_client import BackOfficeClient
 from kiosk.backoffice_types import Application, CardStatus, KioskConfig, Profile, Session
 from kiosk.card import CardAuthRequest
 from kiosk.errors import (BackOfficeError, CardAlreadyLost, CardCancelled, CardNotLost,

@@ -15,7 +15,8 @@ import time
 import pytest
 
 from backoffice.config import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
-from kiosk.backoffice_client import MALFORMED_RESPONSE, BackOfficeClient
+from kiosk.backoffice_answers import MALFORMED_RESPONSE
+from kiosk.backoffice_client import BackOfficeClient
 from kiosk.errors import BackOfficeError, BackOfficeTimeout, BackOfficeUnavailable, OutcomeUnknown
 from tests.support.trickle import TrickleServer
 
@@ -131,12 +132,12 @@ def test_an_error_body_not_declared_as_json_is_malformed():
 
 
 def test_kiosk_diag_names_a_trickling_back_office(monkeypatch):
-    from kiosk import diagnostics
+    from kiosk.checks import backoffice
 
-    monkeypatch.setattr(diagnostics, "BACKOFFICE_READ_TIMEOUT_S", DEADLINE_S)
+    monkeypatch.setattr(backoffice, "BACKOFFICE_READ_TIMEOUT_S", DEADLINE_S)
     with TrickleServer(interval_s=0.3) as srv:
         started = time.monotonic()
-        result = diagnostics.check_backoffice(srv.url)
+        result = backoffice.check_backoffice(srv.url)
         elapsed = time.monotonic() - started
     assert elapsed < DEADLINE_S + MARGIN_S
     assert result.status == "fail"

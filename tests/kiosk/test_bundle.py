@@ -19,14 +19,16 @@ import pytest
 
 from backoffice.demo_data import PEOPLE
 from kiosk import masking
-from kiosk.backoffice_client import BackOfficeClient, report_loss_call
+from kiosk.backoffice_calls import report_loss_call
+from kiosk.backoffice_client import BackOfficeClient
 from kiosk.backoffice_types import Session
 from kiosk.bundle import (BundleDestinationError, device_report, export_bundle,
                           export_for_settings, find_usb_mounts, read_manifest, verify_bundle)
 from kiosk.journal import Journal, Outbox, PendingOutcome
 from kiosk.logs import close_logging, recent_events, setup_logging
 from kiosk.secret_hash import hash_secret
-from kiosk.settings import KioskSettings, SettingsStore
+from kiosk.settings import KioskSettings
+from kiosk.settings_store import SettingsStore
 from tests.support.pin_leaks import TEST_PINS
 from tests.support.network import dead_url
 

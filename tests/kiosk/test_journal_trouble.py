@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.diagnostics import FAIL, OK, WARNING, check_journal
+from kiosk.check_results import FAIL, OK, WARNING
+from kiosk.checks.storage import check_journal
 from kiosk.errors import JournalUnavailable
 from kiosk.journal import Journal, Outbox
 from kiosk.journal.health import fleet_report, probe

@@ -38,7 +38,8 @@ from backoffice.demo_data import PEOPLE
 from devices.card.emulator import EmulatedReaders, SoftCard, demo_profiles, load_profile
 from devices.card.ssc import read_card_info
 from devices.card.transport import CardChannel
-from kiosk.backoffice_client import BackOfficeClient, hsm_step, report_loss_call
+from kiosk.backoffice_calls import report_loss_call
+from kiosk.backoffice_client import BackOfficeClient, hsm_step
 from kiosk.errors import WrongPin
 from kiosk.journal import Journal, Outbox
 from kiosk.pin import Pin

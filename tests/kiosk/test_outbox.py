@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.backoffice_client import (BackOfficeClient, lift_loss_call, report_loss_call,
-                                     update_profile_call)
+from kiosk.backoffice_calls import lift_loss_call, report_loss_call, update_profile_call
+from kiosk.backoffice_client import BackOfficeClient
 from kiosk.errors import CardAlreadyLost, JournalUnavailable, NoSession
 from kiosk.journal import Journal, Outbox, PendingOutcome, Replayer, reference_for
 
@@ -457,7 +457,8 @@ def test_replayer_thread(tmp_path, backoffice, direct):
 
 CHILD = textwrap.dedent("""
     import datetime as dt, sys
-    from kiosk.backoffice_client import BackOfficeClient, report_loss_call
+    from kiosk.backoffice_calls import report_loss_call
+    from kiosk.backoffice_client import BackOfficeClient
     from kiosk.backoffice_types import Session
     from kiosk.journal import Journal, Outbox
     path, url, kiosk_id, secret, token, expires = sys.argv[1:7]

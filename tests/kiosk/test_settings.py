@@ -12,10 +12,11 @@ import pytest
 
 from kiosk.journal import Journal
 from kiosk.secret_hash import hash_secret
-from kiosk.settings import (MANAGED_KEYS, REASONS, EffectiveSettings, KioskSettings, Problem,
-                            SettingsInvalid, SettingsStore, SettingsUnreadable, apply_managed,
-                            check_field, local_only, read_secret, setting_names, settings_path,
-                            validate)
+from kiosk.settings import (REASONS, KioskSettings, Problem, SettingsInvalid, SettingsUnreadable,
+                            setting_names, settings_path)
+from kiosk.settings_checks import check_field, read_secret, validate
+from kiosk.settings_managed import MANAGED_KEYS, EffectiveSettings, apply_managed, local_only
+from kiosk.settings_store import SettingsStore
 
 DEMO_KIOSK_ID = "demo-kiosk-001"
 DEMO_KIOSK_SECRET = "demo-secret-not-for-production"

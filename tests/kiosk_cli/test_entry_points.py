@@ -14,7 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kiosk.settings import KioskSettings, SettingsStore
+from kiosk.settings import KioskSettings
+from kiosk.settings_store import SettingsStore
 from tests.support.network import dead_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,7 +75,7 @@ def test_kiosk_run_builds_and_runs_without_the_back_office_installed(tmp_path):
 status = main(["run", "--settings", {str(store.path)!r}, "--quit-after", "1"])
 assert status == 0, status
 seen["ran"] = loaded()
-from kiosk.settings import SettingsStore
+from kiosk.settings_store import SettingsStore
 camera = ui.run.camera_factory(SettingsStore({str(store.path)!r}).load())()
 camera.open()
 try:

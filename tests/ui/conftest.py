@@ -22,8 +22,7 @@ from .kiosk_driver import KioskDriver, make_readers  # noqa: E402
 
 # The session-wide PIN guard (tests/support/pin_leaks.py) comes from tests/conftest.py.
 
-DEMO_KIOSK_ID = "demo-kiosk-001"
-DEMO_KIOSK_SECRET = "demo-secret-not-for-production"
+from kiosk.demo_identity import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET  # noqa: E402,F401
 
 
 @pytest.fixture

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QPushButton
 
 from kiosk.validation import ETHNICITY_RE, LONG_TERM
-from ui.widgets.pickers import DatePicker, ListPicker, RegionPicker, ethnicity_items
+from ui.widgets.date_picker import DatePicker
+from ui.widgets.ethnicities import ethnicity_items
+from ui.widgets.list_picker import ListPicker
+from ui.widgets.region_picker import RegionPicker
 
 
 @pytest.fixture(autouse=True)
@@ -225,6 +228,10 @@ def test_pickers_pass_the_kiosk_checks_in_every_theme(qtbot, theme_name):
 
     t = next(x for x in theme.THEMES if x.name == theme_name)
     app = ensure_application()
+    # the windows of the earlier tests, closed, are deleted now: the offscreen platform's
+    # activation of the new windows must not reach one of them (a crash in Qt's
+    # QApplicationPrivate::setActiveWindow, depending on the order of the tests)
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     theme.apply(app, t)
     try:
         ethnicities = ListPicker()

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from kiosk.journal import Journal
-from kiosk.settings import KioskSettings, SettingsInvalid, SettingsStore
+from kiosk.demo_identity import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
+from kiosk.settings import KioskSettings, SettingsInvalid
+from kiosk.settings_store import SettingsStore
 
 from .kiosk_driver import soft_card
 from tests.support.network import dead_url
 
-DEMO_KIOSK_ID = "demo-kiosk-001"
-DEMO_KIOSK_SECRET = "demo-secret-not-for-production"
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_MS = 8000
 

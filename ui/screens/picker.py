@@ -14,7 +14,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QWidget
 
 from .. import texts, theme
-from ..widgets import pickers
+from ..widgets.date_picker import DatePicker
+from ..widgets.ethnicities import ethnicity_items
+from ..widgets.list_picker import ListPicker
 from .base import Screen, Text, button, label, set_text, text_of
 
 
@@ -34,9 +36,9 @@ class PickerScreen(Screen):
         self.cancel_button.clicked.connect(lambda: self.chosen.emit("cancel"))
         self.stack = QStackedWidget(self.body)
         # five columns of the theme's buttons fit 1920 px; 长辈版's wider buttons, four
-        self.list = pickers.ListPicker(self.stack, columns=4 if theme.current().large else 5, rows=2)
+        self.list = ListPicker(self.stack, columns=4 if theme.current().large else 5, rows=2)
         self.list.chosen.connect(lambda code: self.picked.emit(code))
-        self.date = pickers.DatePicker(self.stack)
+        self.date = DatePicker(self.stack)
         self.date.chosen.connect(lambda day: self.picked.emit(day))
         self.stack.addWidget(self.list)
         self.stack.addWidget(self.date)
@@ -63,7 +65,7 @@ class PickerScreen(Screen):
             self.stack.setCurrentWidget(self.date)
         else:
             # the callable itself: the names are asked again on a language change
-            items = pickers.ethnicity_items if kind == "ethnicity" else texts.nationality_items
+            items = ethnicity_items if kind == "ethnicity" else texts.nationality_items
             self.list.set_items(items)
             if current:
                 self.list.set_current(str(current))

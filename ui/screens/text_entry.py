@@ -12,7 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QWidget
 
 from .. import theme
-from ..widgets.pickers import RegionPicker
+from ..widgets.region_picker import RegionPicker
 from ..widgets.pinyin_keyboard import PinyinKeyboard
 from .base import Screen, Text, button, label, set_text, text_of
 

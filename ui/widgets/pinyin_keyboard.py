@@ -43,14 +43,15 @@ four themes at 1920 px wide with the theme's margins.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
                                QVBoxLayout, QWidget)
 
 from kiosk.pinyin_input import Candidate, PinyinEngine, shared_engine
 
 from .. import theme
+from .eliding_label import ElidingLabel
+from .keyboard_key_names import letter_name, symbol_name
 
 LETTER_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 SYMBOL_ROWS = ("1234567890", "-#()·、，。/", "：；@*+.X")
@@ -58,40 +59,6 @@ COLUMNS = 13
 MAX_PENDING = 32            # pinyin letters waiting for a candidate
 CANDIDATE_SLOTS = 10        # candidate buttons in the bar (a page shows those that fit)
 DEFAULT_MAX_LENGTH = 200
-
-
-class _ElidingLabel(QLabel):
-    """A one-line plain-text label that shows the end of a text too long for it (…路9号)."""
-
-    def __init__(self, parent: QWidget):
-        super().__init__(parent)
-        self._full = ""
-
-    def full_text(self) -> str:
-        return self._full
-
-    def set_full_text(self, text: str) -> None:
-        self._full = text
-        self.updateGeometry()
-        self._elide()
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        fm = QFontMetrics(self.font())
-        return QSize(fm.horizontalAdvance(self._full) + 2 * self.margin() + 4, super().sizeHint().height())
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
-        return QSize(0, super().minimumSizeHint().height())
-
-    def resizeEvent(self, event) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        fm = QFontMetrics(self.font())
-        shown = self._full
-        if fm.horizontalAdvance(shown) > self.width():
-            shown = fm.elidedText(self._full, Qt.TextElideMode.ElideLeft, self.width())
-        self.setText(shown)
 
 
 class PinyinKeyboard(QWidget):
@@ -117,7 +84,7 @@ class PinyinKeyboard(QWidget):
         self._display.setProperty("role", "card")
         self._display.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         row = self._row = QHBoxLayout(self._display)
-        self._text_label = self._label("value", _ElidingLabel(self._display))
+        self._text_label = self._label("value", ElidingLabel(self._display))
         self._text_label.setObjectName("keyboardText")
         self._pending_label = self._label("muted", QLabel(self._display))
         self._pending_label.setObjectName("keyboardPending")
@@ -417,69 +384,11 @@ class PinyinKeyboard(QWidget):
         self._pending_label.setVisible(bool(self._pending))
 
     # --- text -------------------------------------------------------------------------------------
-    def _letter_name(self, ch: str) -> str:
-        #: en: Letter %1
-        return self.tr("字母 %1").replace("%1", ch.upper())
-
-    def _digit_name(self, ch: str) -> str:
-        #: en: Digit %1
-        return self.tr("数字 %1").replace("%1", ch)
-
-    def _symbol_name(self, ch: str) -> str:
-        if ch.isdigit():
-            return self._digit_name(ch)
-        if ch == "X":
-            return self._letter_name(ch)
-        if ch == "-":
-            #: en: Hyphen
-            return self.tr("连字符")
-        if ch == "#":
-            #: en: Number sign
-            return self.tr("井号")
-        if ch == "(":
-            #: en: Left parenthesis
-            return self.tr("左括号")
-        if ch == ")":
-            #: en: Right parenthesis
-            return self.tr("右括号")
-        if ch == "·":
-            #: en: Middle dot
-            return self.tr("间隔号")
-        if ch == "、":
-            #: en: Enumeration comma
-            return self.tr("顿号")
-        if ch == "，":
-            #: en: Comma
-            return self.tr("逗号")
-        if ch == "。":
-            #: en: Full stop
-            return self.tr("句号")
-        if ch == "/":
-            #: en: Slash
-            return self.tr("斜杠")
-        if ch == "：":
-            #: en: Colon
-            return self.tr("冒号")
-        if ch == "；":
-            #: en: Semicolon
-            return self.tr("分号")
-        if ch == "@":
-            #: en: At sign
-            return self.tr("艾特符号")
-        if ch == "*":
-            #: en: Asterisk
-            return self.tr("星号")
-        if ch == "+":
-            #: en: Plus sign
-            return self.tr("加号")
-        #: en: Dot
-        return self.tr("点")
-
     def retranslate(self) -> None:
         for ch, key in self._letter_keys.items():
-            key.setAccessibleName(self._letter_name(ch))
+            key.setAccessibleName(letter_name(ch))
         for ch, key in self._symbol_keys.items():
-            key.setAccessibleName(self._symbol_name(ch))
+            key.setAccessibleName(symbol_name(ch))
         #: en: Previous candidates
         self.prev_button.setAccessibleName(self.tr("上一页候选字"))
         #: en: Next candidates
