@@ -155,6 +155,23 @@ def test_the_local_code_when_the_back_office_is_down(kiosk_m):
     assert not k.controller.maintenance.active
 
 
+def test_a_slow_cameras_warning_fits_the_diagnostics(kiosk_m, monkeypatch):
+    """A slow camera (or a loaded kiosk) turns the camera check into a warning: the
+    technician reads it whole (it was cut to one line of two when the page was full)."""
+    from devices import diagnostics
+    from ui import inventory
+
+    monkeypatch.setattr(diagnostics, "CAMERA_MIN_FPS", 1000.0)
+    k = kiosk_m
+    gesture(k)
+    sign_in(k)
+    m = k.window.maintenance
+    k.qtbot.waitUntil(lambda: k.screen is m and m.checks.count() > 0, timeout=SLOW_MS * 3)
+    texts = [m.checks.itemAt(i).widget().text() for i in range(m.checks.count())]
+    assert any("the preview will stutter" in t for t in texts), texts
+    assert inventory.check(inventory.inventory(k.window, "maintenance"), large=False) == []
+
+
 def cameras_open_at_once(monkeypatch) -> dict:
     """A kiosk has one camera (a second open of a V4L2 device is refused as busy): count
     how many of the demo's cameras are open at the same time (``most``)."""
