@@ -137,6 +137,7 @@ class MaintenanceMode(QObject):
         self._pending: Any = None          # the settings being edited
         self._preview: Any = None          # the camera preview of the diagnostics
         self._preview_seqs: list[tuple[float, int]] = []
+        self._checks_running = 0            # diagnostics in flight: they use the camera
         self._preview_timer = QTimer(self)
         self._preview_timer.setInterval(33)
         self._preview_timer.timeout.connect(self._poll_preview)
@@ -307,20 +308,30 @@ class MaintenanceMode(QObject):
                 self.leave("expired")
 
     def _job(self, fn: Callable[[], Any], done: Callable[[Any], None], what: str,
-             timeout_s: float = JOB_TIMEOUT_S) -> None:
+             timeout_s: float = JOB_TIMEOUT_S, *,
+             finished: Callable[[], None] | None = None) -> None:
+        """``fn`` on the worker; ``done(value)`` while still in maintenance; ``finished()``
+        once it ended either way (even after the technician left)."""
         screen = self.ctl.window.maintenance
 
         def failed(exc: BaseException) -> None:
             from . import maintenance_messages as messages
 
+            if finished is not None:
+                finished()
             code = getattr(exc, "code", type(exc).__name__)
             log.warning("maintenance: %s failed (%s)", what, code)
             self._record(what, result="failed", code=code)
             if self.active:
                 screen.show_message(messages.maintenance_failed(what, code), "error")
 
-        self.worker.submit(fn, on_success=lambda value: self.active and done(value),
-                           on_failure=failed, timeout_s=timeout_s)
+        def succeeded(value: Any) -> None:
+            if finished is not None:
+                finished()
+            if self.active:
+                done(value)
+
+        self.worker.submit(fn, on_success=succeeded, on_failure=failed, timeout_s=timeout_s)
 
     def _on_action(self, key: str) -> None:
         svc = self.services
@@ -372,6 +383,8 @@ class MaintenanceMode(QObject):
             self._stop_preview()
             self._record("camera_preview", result="stopped")
             return
+        if self._checks_running:
+            return      # the camera check has the camera (the button is disabled meanwhile)
         svc = self.services
         if svc.camera is None:
             self._record("camera_preview", result="no_camera")
@@ -440,8 +453,20 @@ class MaintenanceMode(QObject):
         screen = self.ctl.window.maintenance
         from . import maintenance_messages as messages
 
+        # One user of the camera at a time: the camera check opens the camera itself, so
+        # the preview ends first and cannot start until the checks are done (two opens of
+        # one device: "camera busy" in the check or the preview).
+        self._stop_preview()
+        self._checks_running += 1
+        screen.set_checking(True)
+
+        def finished() -> None:
+            self._checks_running -= 1
+            screen.set_checking(self._checks_running > 0)
+
         screen.show_message(messages.maintenance_checking())
-        self._job(lambda: run_checks(svc.checks()), self._checked, "diagnostics")
+        self._job(lambda: run_checks(svc.checks()), self._checked, "diagnostics",
+                  finished=finished)
 
     def _checked(self, results) -> None:
         from .screens.maintenance import CheckRow

@@ -155,16 +155,74 @@ def test_the_local_code_when_the_back_office_is_down(kiosk_m):
     assert not k.controller.maintenance.active
 
 
-def test_camera_preview_and_speech_test(kiosk_m, tmp_path):
+def test_a_slow_cameras_warning_fits_the_diagnostics(kiosk_m, monkeypatch):
+    """A slow camera (or a loaded kiosk) turns the camera check into a warning: the
+    technician reads it whole (it was cut to one line of two when the page was full)."""
+    from devices import diagnostics
+    from ui import inventory
+
+    monkeypatch.setattr(diagnostics, "CAMERA_MIN_FPS", 1000.0)
+    k = kiosk_m
+    gesture(k)
+    sign_in(k)
+    m = k.window.maintenance
+    k.qtbot.waitUntil(lambda: k.screen is m and m.checks.count() > 0, timeout=SLOW_MS * 3)
+    texts = [m.checks.itemAt(i).widget().text() for i in range(m.checks.count())]
+    assert any("the preview will stutter" in t for t in texts), texts
+    assert inventory.check(inventory.inventory(k.window, "maintenance"), large=False) == []
+
+
+def cameras_open_at_once(monkeypatch) -> dict:
+    """A kiosk has one camera (a second open of a V4L2 device is refused as busy): count
+    how many of the demo's cameras are open at the same time (``most``)."""
+    import threading
+
+    import backoffice.testing as testing
+
+    lock, seen = threading.Lock(), {"open": 0, "most": 0}
+    make = testing.synthetic_camera
+
+    def counted(*args, **kwargs):
+        camera = make(*args, **kwargs)
+        real_open, real_close = camera.open, camera.close
+
+        def opened():
+            was = camera.is_open
+            real_open()
+            if not was:
+                with lock:
+                    seen["open"] += 1
+                    seen["most"] = max(seen["most"], seen["open"])
+
+        def closed():
+            was = camera.is_open
+            real_close()
+            if was:
+                with lock:
+                    seen["open"] -= 1
+
+        camera.open, camera.close = opened, closed
+        return camera
+
+    monkeypatch.setattr(testing, "synthetic_camera", counted)
+    return seen
+
+
+def test_camera_preview_and_speech_test(kiosk_m, tmp_path, monkeypatch):
     from ui.speech import Speaker
 
     k = kiosk_m
+    cameras = cameras_open_at_once(monkeypatch)
     k.controller.speaker = Speaker(output_dir=tmp_path, enabled=False)   # speech off: still tested
     gesture(k)
     sign_in(k)
     m = k.window.maintenance
     k.qtbot.waitUntil(lambda: k.screen is m and m.page == "diagnostics", timeout=SLOW_MS)
-    k.qtbot.waitUntil(lambda: m.camera_button.isVisible(), timeout=WAIT_MS)
+    # the diagnostics check the camera by themselves: the preview waits until they are done
+    assert m.camera_button.isVisible()
+    assert m.camera_button.isEnabled() == (m.checks.count() > 0)
+    k.qtbot.waitUntil(lambda: m.checks.count() > 0 and m.camera_button.isEnabled(),
+                      timeout=SLOW_MS * 3)
     k.click(m.camera_button)
     k.qtbot.waitUntil(lambda: m.camera_view.has_picture and "帧/秒" in m.camera_info.text()
                       and not m.camera_info.text().startswith("…"), timeout=SLOW_MS)
@@ -173,9 +231,16 @@ def test_camera_preview_and_speech_test(kiosk_m, tmp_path):
     k.demo.last_camera.unplug()                      # pulled during the preview: said, not hung
     k.qtbot.waitUntil(lambda: not m.camera_view.isVisible(), timeout=WAIT_MS)
     assert "摄像头" in m.message.text()
+    # plugged back in: a preview still running when the checks are asked for again ends first
+    k.click(m.camera_button)
+    k.qtbot.waitUntil(lambda: m.camera_view.has_picture, timeout=SLOW_MS)
+    k.click(m.rerun_button)
+    assert not m.camera_view.isVisible() and not m.camera_button.isEnabled()
+    k.qtbot.waitUntil(lambda: m.camera_button.isEnabled(), timeout=SLOW_MS * 3)
     k.click(m.speech_button)
     k.qtbot.waitUntil(lambda: k.controller.speaker.last_output is not None, timeout=SLOW_MS)
     k.click(m.nav["exit"])
     actions = [s.get("action") for r in maintenance_rows(k) for s in r.steps
                if s["step"] == "action"]
     assert "camera_preview" in actions and "speech_test" in actions
+    assert cameras["most"] == 1 and cameras["open"] == 0     # one user at a time, released

@@ -214,6 +214,11 @@ class MaintenanceScreen(Screen):
                                  .replace("%2", str(faces)))
         self.camera_info.show()
 
+    def set_checking(self, running: bool) -> None:
+        """While the checks run (they use the camera), the preview and another run wait."""
+        self.camera_button.setEnabled(not running)
+        self.rerun_button.setEnabled(not running)
+
     def show_card_report(self, text: str) -> None:
         self.card_report.setPlainText(text)
         self.card_report.setVisible(bool(text))
