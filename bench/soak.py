@@ -524,7 +524,8 @@ def run_child(phase: str, args: list[str]) -> dict:
         stderr = err.read()
     if proc.returncode == 0 and result is not None:
         return result
-    tail = [ln for ln in stderr.splitlines() if ln.strip()][-12:]
+    tail = [ln for ln in stderr.splitlines()
+            if ln.strip() and "does not support propagateSizeHints" not in ln][-12:]
     print(f"{phase}: the child ended with {proc.returncode} after about {done} sessions:",
           flush=True)
     for ln in tail:
