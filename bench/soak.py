@@ -87,6 +87,45 @@ def collect_renewals(office) -> None:
         s.commit()
 
 
+class RemoteBackOffice:
+    """The reference back office in a process of its own (``--child backoffice``), as a
+    kiosk's is: the soak's process then holds the kiosk's memory alone, not the server's
+    threads, database caches and their fragments. Demo mode, Hubei, :func:`soak_limits`;
+    ``sms.last_code()`` reads the last SMS code it "sent"."""
+
+    def __init__(self, tmp: Path):
+        self._tmp = tmp
+        self.proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "--child", "backoffice",
+             "--dir", str(tmp)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            cwd=str(REPO))
+        self.url = self.proc.stdout.readline().strip()
+        if not self.url.startswith("http://"):
+            self.stop()
+            raise RuntimeError(f"the back office did not start: {self.url!r}")
+        self.sms = self
+
+    def last_code(self) -> str:
+        try:
+            return (self._tmp / "last-sms-code").read_text(encoding="ascii")
+        except FileNotFoundError:
+            raise LookupError("no SMS code was sent") from None
+
+    def collect_renewals(self) -> None:
+        self.proc.stdin.write("collect\n")
+        self.proc.stdin.flush()
+        self.proc.stdout.readline()
+
+    def stop(self) -> None:
+        if self.proc.stdin and not self.proc.stdin.closed:
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
 # --- measuring ------------------------------------------------------------------------------------
 
 class Meter:
@@ -127,7 +166,7 @@ class Meter:
         self.durations.append(time.perf_counter() - t0)
         done = len(self.durations)
         if done % 100 == 0:
-            print(f"PROGRESS {self.phase} {done}", flush=True)
+            print(f"PROGRESS {self.phase} {done} rss_mb {rss_mb():.1f}", flush=True)
         while self._next and done >= self._next[0][0]:
             self.mark(self._next.pop(0)[1])
 
@@ -182,9 +221,10 @@ def ui_child(total: int) -> dict:
         return {"widgets": len(QApplication.allWidgets()), "qobjects": qobjects}
 
     tmp = tempfile.TemporaryDirectory(prefix="ssc-soak-ui-")
-    t = SoakTourist(Path(tmp.name), large=False, high_contrast=False, locale="zh_CN", shots=False)
+    office = RemoteBackOffice(Path(tmp.name))
+    t = SoakTourist(Path(tmp.name), large=False, high_contrast=False, locale="zh_CN", shots=False,
+                    office=office)
     t.start()
-    t.demo.office.state.limits = soak_limits()
     meter = Meter("ui", total, counts)
 
     def recover() -> None:
@@ -194,7 +234,7 @@ def ui_child(total: int) -> dict:
         if t.window.controller.session is not None:
             t.window.controller.back_to_attract()
         t.on("attract")
-        collect_renewals(t.demo.office)
+        office.collect_renewals()
 
     meter.recover = recover
     rotation = list(tour.SHORTEST_SESSIONS)
@@ -208,7 +248,7 @@ def ui_child(total: int) -> dict:
             else:
                 meter.session(lambda: session(t), session.__name__)
             if session is tour.session_renewal:
-                collect_renewals(t.demo.office)
+                office.collect_renewals()
     finally:
         t.stop()
         tmp.cleanup()
@@ -218,24 +258,20 @@ def ui_child(total: int) -> dict:
 # --- 2. the core without Qt -------------------------------------------------------------------------
 
 class CoreKiosk:
-    """The kiosk's core as the UI builds it, without the UI: the reference back office over
-    HTTP, the signed client, Hubei's rule pack, a journal file with its outbox, the
-    in-process reader with software cards."""
+    """The kiosk's core as the UI builds it, without the UI: the signed client, Hubei's rule
+    pack, a journal file with its outbox, the in-process reader with software cards; and the
+    reference back office over HTTP in a process of its own (as a kiosk's is: what this
+    process holds is the kiosk's memory alone)."""
 
     def __init__(self, tmp: Path):
-        from backoffice.config import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET, BackOfficeConfig
-        from backoffice.server import EmbeddedBackOffice
-        from backoffice.testing import CapturingSms, portrait_jpeg
+        from backoffice.testing import portrait_jpeg
+        from kiosk.demo_identity import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
         from devices.card.emulator.inprocess import DEFAULT_READER, EmulatedReaders
         from kiosk.backoffice_client import BackOfficeClient, hsm_step
         from kiosk.journal import Journal, Outbox
         from kiosk.policies import load_pack
 
-        config = BackOfficeConfig.for_demo(db_url=f"sqlite:///{tmp / 'backoffice.sqlite3'}",
-                                           jurisdiction="hubei", identity_limits=soak_limits())
-        self.office = EmbeddedBackOffice(config).start()
-        self.sms = CapturingSms()
-        self.office.state.sms = self.sms
+        self.office = RemoteBackOffice(tmp)
         self.client = BackOfficeClient(self.office.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET)
         self.hsm = hsm_step(self.client)
         self.pack = load_pack("hubei")
@@ -244,6 +280,12 @@ class CoreKiosk:
         self.readers = EmulatedReaders()
         self.reader = DEFAULT_READER
         self.photo = portrait_jpeg()
+
+    def last_code(self) -> str:
+        return self.office.sms.last_code()
+
+    def collect_renewals(self) -> None:
+        self.office.collect_renewals()
 
     def kw(self) -> dict:
         return {"journal": self.journal, "outbox": self.outbox}
@@ -267,6 +309,33 @@ class CoreKiosk:
         self.outbox.close()
         self.journal.close()
         self.office.stop()
+
+
+def backoffice_child(tmp: Path) -> int:
+    """The core soak's back office: the reference server until stdin closes; ``collect`` on
+    stdin collects the renewals; each SMS code is written to ``tmp/last-sms-code``."""
+    from backoffice.config import BackOfficeConfig
+    from backoffice.server import EmbeddedBackOffice
+
+    class CodeFile:
+        def send(self, phone: str, code: str) -> None:
+            part = tmp / "last-sms-code.part"
+            part.write_text(code, encoding="ascii")
+            part.replace(tmp / "last-sms-code")
+
+    config = BackOfficeConfig.for_demo(db_url=f"sqlite:///{tmp / 'backoffice.sqlite3'}",
+                                       jurisdiction="hubei", identity_limits=soak_limits())
+    office = EmbeddedBackOffice(config).start()
+    office.state.sms = CodeFile()
+    print(office.url, flush=True)
+    try:
+        for line in sys.stdin:
+            if line.strip() == "collect":
+                collect_renewals(office)
+                print("ok", flush=True)
+    finally:
+        office.stop()
+    return 0
 
 
 def _expect(wf, *states: str) -> None:
@@ -313,7 +382,7 @@ def core_sessions(k: CoreKiosk, ordinal: Callable[[], int]) -> list[tuple[str, C
 
     def by_sms(wf) -> None:
         wf.choose_sms()
-        wf.enter_sms_code(k.sms.last_code())
+        wf.enter_sms_code(k.last_code())
 
     def reset(wf) -> None:
         by_sms(wf)
@@ -347,7 +416,7 @@ def core_sessions(k: CoreKiosk, ordinal: Callable[[], int]) -> list[tuple[str, C
         def run() -> None:
             wf = make()
             wf.enter_identity(ssn, name)
-            wf.enter_sms_code(k.sms.last_code())
+            wf.enter_sms_code(k.last_code())
             steps(wf)
             _expect(wf, *final)
         return run
@@ -361,7 +430,7 @@ def core_sessions(k: CoreKiosk, ordinal: Callable[[], int]) -> list[tuple[str, C
             with_card("ordinary", lambda s, i: Renewal(*args(s, i), **k.kw()), renew,
                       "RenewalApplied")()
         finally:
-            collect_renewals(k.office)
+            k.collect_renewals()
 
     waiting = for_stage("hubei", "card_manufactured")
     return [
@@ -394,7 +463,8 @@ def core_child(total: int, trace: bool) -> dict:
     logging.basicConfig(level=logging.ERROR)
     tmp = tempfile.TemporaryDirectory(prefix="ssc-soak-core-")
     k = CoreKiosk(Path(tmp.name))
-    meter = Meter("core", total)
+    meter = Meter("core", total, (lambda: {"traced_mb": round(
+        tracemalloc.get_traced_memory()[0] / 2 ** 20, 2)}) if trace else None)
     meter.recover = k.pull
     i = 0
     rotation = core_sessions(k, lambda: i)
@@ -454,7 +524,8 @@ def run_child(phase: str, args: list[str]) -> dict:
         stderr = err.read()
     if proc.returncode == 0 and result is not None:
         return result
-    tail = [ln for ln in stderr.splitlines() if ln.strip()][-12:]
+    tail = [ln for ln in stderr.splitlines()
+            if ln.strip() and "does not support propagateSizeHints" not in ln][-12:]
     print(f"{phase}: the child ended with {proc.returncode} after about {done} sessions:",
           flush=True)
     for ln in tail:
@@ -467,12 +538,15 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sessions", type=int, default=None,
                    help="UI sessions (default 2000); with --core-only, core sessions")
-    p.add_argument("--core-sessions", type=int, default=3000)
+    p.add_argument("--core-sessions", type=int, default=3000, help="0: the UI alone")
     p.add_argument("--core-only", action="store_true")
     p.add_argument("--tracemalloc", action="store_true",
                    help="the core: print where allocations grew")
-    p.add_argument("--child", choices=["ui", "core"], help=argparse.SUPPRESS)
+    p.add_argument("--child", choices=["ui", "core", "backoffice"], help=argparse.SUPPRESS)
+    p.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.child == "backoffice":
+        return backoffice_child(args.dir)
     if args.child:
         n = args.sessions
         result = ui_child(n) if args.child == "ui" else core_child(n, args.tracemalloc)
@@ -488,8 +562,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"UI: {ui_n} sessions through the kiosk window (offscreen), every service in turn",
               flush=True)
         out = run_child("ui", ["--sessions", str(ui_n)])
-        print(f"core: {core_n} sessions through the workflows, without Qt", flush=True)
-        out["core"] = run_child("core", ["--sessions", str(core_n), *trace])
+        if core_n > 0:
+            print(f"core: {core_n} sessions through the workflows, without Qt", flush=True)
+            out["core"] = run_child("core", ["--sessions", str(core_n), *trace])
     summary = {k: v for k, v in out.items() if k not in ("marks", "failures")}
     if "core" in summary:
         summary["core"] = {k: v for k, v in summary["core"].items()

@@ -51,8 +51,12 @@ class SwitchableHsm:
 
 class DemoKiosk:
     def __init__(self, jurisdiction: str = DEMO_JURISDICTION, *, connect_timeout: float = 2.0,
-                 max_attempts: int = 2):
+                 max_attempts: int = 2, office=None):
+        """``office``: a back office already running elsewhere (its ``url``, ``stop()`` and
+        an ``sms`` with ``last_code()``, e.g. bench/soak.py's in a process of its own)
+        instead of the embedded one."""
         self.jurisdiction = jurisdiction
+        self._given_office = office
         self._connect_timeout = connect_timeout
         self._max_attempts = max_attempts
         self.office = None
@@ -83,11 +87,15 @@ class DemoKiosk:
 
         self._tmp = tempfile.TemporaryDirectory(prefix="ssc-demo-kiosk-")
         tmp = Path(self._tmp.name)
-        config = BackOfficeConfig.for_demo(db_url=f"sqlite:///{tmp / 'backoffice.sqlite3'}",
-                                           jurisdiction=self.jurisdiction)
-        self.office = EmbeddedBackOffice(config).start()
-        self.sms = CapturingSms()
-        self.office.state.sms = self.sms
+        if self._given_office is not None:
+            self.office = self._given_office
+            self.sms = self.office.sms
+        else:
+            config = BackOfficeConfig.for_demo(
+                db_url=f"sqlite:///{tmp / 'backoffice.sqlite3'}", jurisdiction=self.jurisdiction)
+            self.office = EmbeddedBackOffice(config).start()
+            self.sms = CapturingSms()
+            self.office.state.sms = self.sms
         self._url = self.office.url
         self.client = BackOfficeClient(self._url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET,
                                        connect_timeout=self._connect_timeout,

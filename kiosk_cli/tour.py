@@ -41,11 +41,13 @@ class Tourist:
     """Drives the kiosk window from inside the Qt event loop's thread (no pytest)."""
 
     def __init__(self, outdir: Path, *, large: bool, high_contrast: bool, locale: str,
-                 jurisdiction: str = "hubei", readers=None, slot=None, shots: bool = True):
+                 jurisdiction: str = "hubei", readers=None, slot=None, shots: bool = True,
+                 office=None):
         """``readers`` (a ReaderBackend that is also a CardWatcher, or a pair
         ``(backend, watcher)``) and ``slot`` (``insert(card)``, ``remove()``) put the
         cards in; by default the in-process emulated reader. ``shots=False``
-        walks the services without writing pictures (benchmarks)."""
+        walks the services without writing pictures (benchmarks); ``office`` a back office
+        running elsewhere (see :class:`~ui.demo_kiosk.DemoKiosk`)."""
         self.outdir = outdir
         self.large = large
         self.high_contrast = high_contrast
@@ -61,6 +63,7 @@ class Tourist:
         self._readers = readers
         self._slot = slot
         self.shots = shots
+        self._office = office
 
     # --- set-up -------------------------------------------------------------------------
     def start(self) -> None:
@@ -72,7 +75,8 @@ class Tourist:
         from .demo_kiosk import DemoKiosk
 
         self.app = ensure_application()
-        self.demo = DemoKiosk(self.jurisdiction, connect_timeout=0.5, max_attempts=1).start()
+        self.demo = DemoKiosk(self.jurisdiction, connect_timeout=0.5, max_attempts=1,
+                              office=self._office).start()
         if self._readers is None:
             self.readers = EmulatedReaders()
             backend = watcher = self.readers
