@@ -194,7 +194,7 @@ class KioskController(QObject):
         self._text_target: Callable[[str], Any] | None = None
         self._pick_target: Callable[[Any], Any] | None = None
         from .camera_steps import CameraSteps
-        from .maintenance_mode import MaintenanceMode
+        from .maintenance import MaintenanceMode
         from .journal_watch import JournalWatch
         self.camera = CameraSteps(self)
         self.maintenance = MaintenanceMode(self)

@@ -108,7 +108,7 @@ class DemoKiosk:
         from kiosk.maintenance import DEMO_LOCAL_CODE, hash_local_credential
         from kiosk.settings import KioskSettings, SettingsStore
 
-        from .maintenance_mode import make_services
+        from .maintenance import make_services
 
         tmp = Path(self._tmp.name)
         secret = tmp / "secret"
