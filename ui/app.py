@@ -62,6 +62,7 @@ def build_app(backend: ReaderBackend, watcher: CardWatcher, hsm_step: HsmStep | 
     window.set_language_switch(len(settings.languages) > 1)
     controller = KioskController(window, backend, watcher, hsm_step, settings, services,
                                  parent=window)
+    assemble(controller)
     controller.speaker = speaker
     window.controller = controller
     window.app_filters = install_app_filters(app, lambda: on_activity(window))
@@ -84,6 +85,29 @@ def build_app(backend: ReaderBackend, watcher: CardWatcher, hsm_step: HsmStep | 
     if start:
         controller.start()
     return window
+
+
+def assemble(controller: KioskController) -> None:
+    """The controller's parts: the views of the workflows' states, the camera steps,
+    maintenance mode, the journal watch and the profile editor (each refers back to the
+    controller; made here, so the controller's module imports none of them)."""
+    from .camera_steps import CameraSteps
+    from .journal_watch import JournalWatch
+    from .maintenance import MaintenanceMode
+
+    def flows():                # imported when the first service starts (a quick first paint)
+        from .flows import FlowRenderer
+
+        return FlowRenderer(controller)
+
+    def profile_editing(*args):
+        from .profile_editing import ProfileEditing
+
+        return ProfileEditing(*args)
+
+    controller.attach(flows=flows, camera=CameraSteps(controller),
+                      maintenance=MaintenanceMode(controller),
+                      journal_watch=JournalWatch(controller), profile_editing=profile_editing)
 
 
 @dataclass(frozen=True)
