@@ -117,7 +117,7 @@ class DemoKiosk:
         from kiosk.settings import KioskSettings
         from kiosk.settings_store import SettingsStore
 
-        from ui.maintenance_mode import make_services
+        from ui.maintenance import make_services
 
         tmp = Path(self._tmp.name)
         secret = tmp / "secret"

@@ -647,99 +647,99 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/screens/maintenance.py" line="234" />
+            <location filename="../ui/screens/maintenance.py" line="239" />
             <source>（由社保系统统一设置）</source>
             <extracomment>en: (set by the back office)</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/screens/maintenance.py" line="242" />
+            <location filename="../ui/screens/maintenance.py" line="247" />
             <source>更改%1</source>
             <extracomment>en: Change %1</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/screens/maintenance.py" line="254" />
+            <location filename="../ui/screens/maintenance.py" line="259" />
             <source>维护模式</source>
             <extracomment>en: Maintenance</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/screens/maintenance.py" line="256" />
+            <location filename="../ui/screens/maintenance.py" line="261" />
             <source>维护人员：%1</source>
             <extracomment>en: Technician: %1</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/screens/maintenance.py" line="258" />
-            <location filename="../ui/screens/maintenance.py" line="267" />
+            <location filename="../ui/screens/maintenance.py" line="263" />
+            <location filename="../ui/screens/maintenance.py" line="272" />
             <source>设备诊断</source>
             <extracomment>en: Diagnostics</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/screens/maintenance.py" line="260" />
-            <location filename="../ui/screens/maintenance.py" line="269" />
+            <location filename="../ui/screens/maintenance.py" line="265" />
+            <location filename="../ui/screens/maintenance.py" line="274" />
             <source>参数设置</source>
             <extracomment>en: Settings</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/screens/maintenance.py" line="262" />
+            <location filename="../ui/screens/maintenance.py" line="267" />
             <source>日志与导出</source>
             <extracomment>en: Logs and export</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/screens/maintenance.py" line="264" />
+            <location filename="../ui/screens/maintenance.py" line="269" />
             <source>退出维护</source>
             <extracomment>en: Leave maintenance</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/screens/maintenance.py" line="271" />
+            <location filename="../ui/screens/maintenance.py" line="276" />
             <source>日志与诊断包导出</source>
             <extracomment>en: Logs and the diagnostics bundle</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/screens/maintenance.py" line="275" />
+            <location filename="../ui/screens/maintenance.py" line="280" />
             <source>重新检查</source>
             <extracomment>en: Check again</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/screens/maintenance.py" line="277" />
+            <location filename="../ui/screens/maintenance.py" line="282" />
             <source>读卡测试</source>
             <extracomment>en: Card reader test</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/screens/maintenance.py" line="279" />
+            <location filename="../ui/screens/maintenance.py" line="284" />
             <source>立即补发待发送业务</source>
             <extracomment>en: Send waiting requests now</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/screens/maintenance.py" line="281" />
+            <location filename="../ui/screens/maintenance.py" line="286" />
             <source>摄像头预览</source>
             <extracomment>en: Camera preview</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/screens/maintenance.py" line="283" />
+            <location filename="../ui/screens/maintenance.py" line="288" />
             <source>语音测试</source>
             <extracomment>en: Speech test</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/screens/maintenance.py" line="285" />
+            <location filename="../ui/screens/maintenance.py" line="290" />
             <source>保存设置</source>
             <extracomment>en: Save the settings</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/screens/maintenance.py" line="287" />
+            <location filename="../ui/screens/maintenance.py" line="292" />
             <source>导出诊断包到U盘</source>
             <extracomment>en: Export the diagnostics bundle to the USB stick</extracomment>
             <translation type="unfinished" />

@@ -21,6 +21,10 @@ from devices.card.transport import ReaderBackend
 from . import theme as themes
 from .controller import KioskController, KioskServices, UiSettings
 from .main_window import DESIGN_SIZE, MainWindow, install_app_filters
+from .switches import switch_language, switch_speech, switch_theme
+
+__all__ = ["build_app", "restore_defaults", "show_kiosk", "switch_language", "switch_speech",
+           "switch_theme", "teardown"]
 
 
 def ensure_application(argv: list[str] | None = None) -> QApplication:
@@ -58,6 +62,7 @@ def build_app(backend: ReaderBackend, watcher: CardWatcher, hsm_step: HsmStep | 
     window.set_language_switch(len(settings.languages) > 1)
     controller = KioskController(window, backend, watcher, hsm_step, settings, services,
                                  parent=window)
+    assemble(controller)
     controller.speaker = speaker
     window.controller = controller
     window.app_filters = install_app_filters(app, lambda: on_activity(window))
@@ -80,6 +85,29 @@ def build_app(backend: ReaderBackend, watcher: CardWatcher, hsm_step: HsmStep | 
     if start:
         controller.start()
     return window
+
+
+def assemble(controller: KioskController) -> None:
+    """The controller's parts: the views of the workflows' states, the camera steps,
+    maintenance mode, the journal watch and the profile editor (each refers back to the
+    controller; made here, so the controller's module imports none of them)."""
+    from .camera_steps import CameraSteps
+    from .journal_watch import JournalWatch
+    from .maintenance import MaintenanceMode
+
+    def flows():                # imported when the first service starts (a quick first paint)
+        from .flows import FlowRenderer
+
+        return FlowRenderer(controller)
+
+    def profile_editing(*args):
+        from .profile_editing import ProfileEditing
+
+        return ProfileEditing(*args)
+
+    controller.attach(flows=flows, camera=CameraSteps(controller),
+                      maintenance=MaintenanceMode(controller),
+                      journal_watch=JournalWatch(controller), profile_editing=profile_editing)
 
 
 @dataclass(frozen=True)
@@ -152,43 +180,6 @@ def restore_defaults(window: MainWindow) -> None:
     switch_theme(window, large=d.theme.large, high_contrast=d.theme.high_contrast)
     if window.speech_on != d.speech_on and window.controller.speaker is not None:
         switch_speech(window, d.speech_on)
-
-
-def switch_language(window: MainWindow, language: str | None = None) -> None:
-    """Chinese ↔ English, live: every screen writes its texts again."""
-    from . import i18n
-
-    if language is None:
-        language = "en" if i18n.current_language() == "zh_CN" else "zh_CN"
-    i18n.install(QApplication.instance(), language)
-    window.controller.language_changed()
-
-
-def switch_theme(window: MainWindow, *, large: bool | None = None,
-                 high_contrast: bool | None = None) -> None:
-    """Large text (长辈版) and high contrast, live: the screens are built again at the new sizes."""
-    t = themes.current()
-    new = themes.theme_for(t.large if large is None else large,
-                           t.high_contrast if high_contrast is None else high_contrast)
-    if new == t:
-        return
-    themes.apply(QApplication.instance(), new)
-    window.rebuild()
-    window.controller.wire()
-    window.controller.rerender()
-
-
-def switch_speech(window: MainWindow, on: bool | None = None) -> None:
-    """Speech on or off; turning it on reads the current screen."""
-    on = (not window.speech_on) if on is None else on
-    window.set_speech(on)
-    c = window.controller
-    if c.speaker is not None:
-        c.speaker.set_enabled(on)
-        if on:
-            c._say_text(window.current_screen().speech_text())
-        else:
-            c.speaker.stop()
 
 
 def teardown(window: MainWindow) -> None:

@@ -245,7 +245,7 @@ def build_production_app(local: KioskSettings, *, store: SettingsStore | None = 
         # maintenance mode and the fleet heartbeat: clients of their own (one thread each)
         from kiosk.heartbeat import Heartbeat
 
-        from .maintenance_mode import make_services
+        from .maintenance import make_services
 
         maintenance_client = _client(s, secret)
         closers.append(maintenance_client.close)

@@ -1,7 +1,7 @@
 """Maintenance mode for a technician: diagnostics, settings, logs and the diagnostics bundle.
 
 A view like the citizen's screens: it shows what the maintenance controller
-(``ui/maintenance_mode.py``) hands it and emits what the technician taps:
+(``ui/maintenance/``) hands it and emits what the technician taps:
 
 - :attr:`MaintenanceScreen.actionRequested` with ``diagnostics``, ``settings``,
   ``logs`` (the pages), ``rerun`` (the checks again), ``card_test`` (insert a
