@@ -177,7 +177,7 @@ def cameras_open_at_once(monkeypatch) -> dict:
     how many of the demo's cameras are open at the same time (``most``)."""
     import threading
 
-    import backoffice.testing as testing
+    import devices.camera.scene as testing
 
     lock, seen = threading.Lock(), {"open": 0, "most": 0}
     make = testing.synthetic_camera
