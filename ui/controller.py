@@ -38,8 +38,8 @@ from devices.card.transport import CardChannel, ReaderBackend, Transport
 from kiosk import errors
 from kiosk.card import CardInfo
 from kiosk.pin import Pin
-from kiosk.workflows import pin_change as pc
 from kiosk.workflows.base import Snapshot
+from kiosk.workflows.registry import WorkflowContext, build_workflow
 
 from . import messages, outcomes
 from .card_worker import CardWorker, WatcherBridge
@@ -805,50 +805,24 @@ class KioskController(QObject):
         if self._out_of_service():
             return
         self._journal_step(s, "service", service=service)
-        sv = self.services
         try:
-            if service == "loss_report":
-                from kiosk.workflows.loss_report import LossReport
-
-                wf = LossReport(self._citizen_client(s), sv.pack, **self._kw())
-            else:
-                from kiosk.workflows.card_status import CardStatusQuery
-
-                wf = CardStatusQuery(self._citizen_client(s), sv.pack, **self._kw())
+            wf = build_workflow(service, self._workflow_context(s))
         except errors.KioskError as exc:
             self.show_result(lambda err=exc: messages.describe(err), error=exc)
             return
         self._run(s, wf)
 
     def _make_workflow(self, service: str, s: Session) -> Any:
-        if service == "pin_change":
-            h = s.info.holder if s.info is not None else None
-            return pc.PinChange(s.card, journal=self.services.journal,
-                                card_no=s.info.card.card_no if s.info is not None else None,
-                                ssn=h.ssn if h else None)
+        return build_workflow(service, self._workflow_context(s))
+
+    def _workflow_context(self, s: Session) -> WorkflowContext:
         sv = self.services
-        if not sv.full:
-            raise errors.ServiceNotOffered(details={"service": service})
-        args = (s.card, s.info, self._citizen_client(s), sv.pack)
-        if service == "pin_reset":
-            from kiosk.workflows.pin_reset import PinReset
-            return PinReset(*args, **self._kw())
-        if service == "pin_unblock":
-            from kiosk.workflows.pin_unblock import PinUnblock
-            return PinUnblock(*args, **self._kw())
-        if service == "lift_loss":
-            from kiosk.workflows.loss_lift import LossLift
-            return LossLift(*args, **self._kw())
-        if service == "profile_change":
-            from kiosk.workflows.profile_change import ProfileChange
-            return ProfileChange(*args, **self._kw())
-        if service == "renewal":
-            from kiosk.workflows.renewal import Renewal
-            return Renewal(*args, **self._kw())
-        if service == "card_status":
-            from kiosk.workflows.card_status import CardStatusQuery
-            return CardStatusQuery(args[2], sv.pack, card=s.card, card_info=s.info, **self._kw())
-        raise errors.ServiceNotOffered(details={"service": service})
+        return WorkflowContext(client=self._citizen_client(s) if sv.full else None,
+                               pack=sv.pack if sv.full else None, card=s.card,
+                               card_info=s.info, journal=sv.journal,
+                               outbox=sv.outbox if sv.full else None,
+                               run_later=self._run_later,
+                               camera_present=self.can_check_face())
 
     def _run(self, s: Session, wf: Any) -> None:
         s.workflow = s.ran = wf

@@ -22,6 +22,7 @@ from typing import Any
 
 from kiosk.errors import CardNotFound
 
+from .ports import BackOffice, PinCard, RulePack
 from .common import (CARD_HOLDER_ROWS, ENTER_IDENTITY, ENTER_PIN, ENTER_SMS_CODE, IDENTIFIED,
                      IDENTITY_REFUSED, PIN_BLOCKED, IdentityStep, PinStep, ServiceWorkflow,
                      card_ids)
@@ -48,7 +49,8 @@ class CardStatusQuery(PinStep, IdentityStep, ServiceWorkflow):
     }
     FINAL = frozenset({STATUS_SHOWN, PIN_BLOCKED, IDENTITY_REFUSED})
 
-    def __init__(self, client: Any, pack: Any, *, card: Any = None, card_info: Any = None,
+    def __init__(self, client: BackOffice, pack: RulePack, *, card: PinCard | None = None,
+                 card_info: Any = None,
                  **kw: Any):
         """With the card: ``card`` (the :class:`~devices.card.ssc.SscCard`) and
         ``card_info`` (read with authentication); without: neither."""
@@ -109,7 +111,7 @@ def card_summary(card: Any, today) -> dict[str, Any] | None:
     }
 
 
-def timeline(application: Any, pack: Any) -> dict[str, Any]:
+def timeline(application: Any, pack: RulePack) -> dict[str, Any]:
     """One application's stages in the pack's order: reached (with its time) or not yet."""
     order = list(pack.value("production_stages"))
     reached = {s.stage: s.at for s in application.stages}

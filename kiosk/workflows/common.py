@@ -60,6 +60,7 @@ from kiosk.pin import Pin
 
 from .base import ANY, InvalidTransition, Workflow
 from .card_effect import CardEffects, journal_outcome
+from .ports import BackOffice, Journal, Outbox, PinCard, RulePack, RunLater, Today
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +130,7 @@ def card_ids(card_info: Any) -> dict[str, str | None]:
 
 # --- the rule pack's gate -------------------------------------------------------------------
 
-def not_offered_error(pack: Any, service: str, *, reason: str | None = None,
+def not_offered_error(pack: RulePack, service: str, *, reason: str | None = None,
                       article: str | None = None, **details: Any) -> ServiceNotOffered:
     """The refusal of a service the pack does not offer, with the article that says why."""
     offer = pack.offers(service)
@@ -140,18 +141,18 @@ def not_offered_error(pack: Any, service: str, *, reason: str | None = None,
     return ServiceNotOffered(details={k: v for k, v in body.items() if v not in (None, [])})
 
 
-def require_offered(pack: Any, service: str) -> None:
+def require_offered(pack: RulePack, service: str) -> None:
     """Raise :class:`ServiceNotOffered` (``.article``) unless the pack offers ``service``."""
     if not pack.offers(service).offered:
         raise not_offered_error(pack, service)
 
 
-def rule_article(pack: Any, key: str) -> str | None:
+def rule_article(pack: RulePack, key: str) -> str | None:
     rule = pack.rule(key)
     return rule.article or getattr(rule, "see", None)
 
 
-def refusal(cls: type[ContractError], pack: Any, *, rule: str | None = None,
+def refusal(cls: type[ContractError], pack: RulePack, *, rule: str | None = None,
             article: str | None = None, **details: Any) -> ContractError:
     """A refusal the kiosk decides itself (before asking), shaped like the back office's."""
     body: dict[str, Any] = {"jurisdiction": pack.jurisdiction, "source": "kiosk"}
@@ -195,9 +196,9 @@ class ServiceWorkflow(Workflow):
     COMMON = {**Workflow.COMMON, (ANY, "refused"): REFUSED}
     COMMON_FINAL = Workflow.COMMON_FINAL | {REFUSED}
 
-    def __init__(self, client: Any, pack: Any, *, journal: Any = None, outbox: Any = None,
-                 run_later: Callable[[Callable[[], Any]], Any] | None = None,
-                 today: Callable[[], dt.date] | None = None,
+    def __init__(self, client: BackOffice | None, pack: RulePack | None, *,
+                 journal: Journal | None = None, outbox: Outbox | None = None,
+                 run_later: RunLater | None = None, today: Today | None = None,
                  card_no: str | None = None, ssn: str | None = None,
                  services: tuple[str, ...] | None = None,
                  any_of: tuple[str, ...] | None = None):
@@ -212,9 +213,12 @@ class ServiceWorkflow(Workflow):
         self._pending = False
         self._subs: list[Workflow] = []
         self._attempt = None
-        # the pack's gate: every one of ``services`` (default: SERVICE), or one of ``any_of``
+        # the pack's gate: every one of ``services`` (default: SERVICE), or one of ``any_of``;
+        # a kiosk without a rule pack runs only what needs no back office (the PIN change)
         try:
-            if any_of:
+            if pack is None:
+                pass
+            elif any_of:
                 if not any(pack.offers(s).offered for s in any_of):
                     raise not_offered_error(pack, any_of[0])
             else:
@@ -434,7 +438,7 @@ class ServiceWorkflow(Workflow):
             if self._session_open:
                 self._session_open = False
                 self._end_session()
-            elif self.client.session_token is None:
+            elif self.client is not None and self.client.session_token is None:
                 self.client.forget_session()
 
 
@@ -455,7 +459,7 @@ class PinStep:
     ``holder``), and calls :meth:`_begin_holder_check` at the end of ``__init__``.
     """
 
-    card: Any
+    card: PinCard
     card_info: Any
 
     def _begin_holder_check(self: Any) -> None:
@@ -692,7 +696,8 @@ class HolderPinService(CardEffects, IdentityStep, ServiceWorkflow):
     #: the pack's value naming the identity methods this service requires
     REQUIRES: ClassVar[str]
 
-    def __init__(self, card: Any, card_info: Any, client: Any, pack: Any, **kw: Any):
+    def __init__(self, card: PinCard, card_info: Any, client: BackOffice, pack: RulePack,
+                 **kw: Any):
         ssn, name = holder_of(card_info)
         super().__init__(client, pack, card_no=card_info.card.card_no, ssn=ssn, **kw)
         self.card = card

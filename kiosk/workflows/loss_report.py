@@ -24,6 +24,7 @@ from kiosk.backoffice_client import report_loss_call
 from kiosk.errors import (CardAlreadyLost, CardCancelled, CardNotFound, CardReplaced,
                           KioskError)
 
+from .ports import BackOffice, RulePack
 from .common import (ENTER_IDENTITY, ENTER_SMS_CODE, IDENTITY_REFUSED, IdentityStep,
                      ServiceWorkflow, refusal)
 
@@ -75,7 +76,7 @@ class LossReport(IdentityStep, ServiceWorkflow):
     FINAL = frozenset({LOSS_REPORTED, LOSS_PENDING, IDENTITY_REFUSED})
     PENDING = frozenset({LOSS_PENDING})
 
-    def __init__(self, client: Any, pack: Any, **kw: Any):
+    def __init__(self, client: BackOffice, pack: RulePack, **kw: Any):
         """Without the card: ``client`` (:class:`~kiosk.backoffice_client.BackOfficeClient`),
         ``pack`` (:class:`~kiosk.policies.RulePack`); ``journal``, ``outbox``,
         ``run_later``, ``today`` as for every :class:`ServiceWorkflow`.

@@ -30,6 +30,7 @@ from kiosk.backoffice_client import ApiCall, apply_renewal_call
 from kiosk.errors import (CardAlreadyLost, CardCancelled, CardReplaced, KioskError, PhotoInvalid,
                           RenewalAlreadyInProgress, ValidationFailed)
 
+from .ports import BackOffice, PinCard, RulePack
 from .common import (CARD_HOLDER_ROWS, ENTER_PIN, IDENTIFIED, IDENTITY_REFUSED, PIN_BLOCKED,
                      IdentityStep, PinStep, ServiceWorkflow, card_ids, describe_error,
                      refusal, rule_article)
@@ -77,7 +78,8 @@ class Renewal(PinStep, IdentityStep, ServiceWorkflow):
     FINAL = frozenset({RENEWAL_APPLIED, RENEWAL_PENDING, PIN_BLOCKED, IDENTITY_REFUSED})
     PENDING = frozenset({RENEWAL_PENDING})
 
-    def __init__(self, card: Any, card_info: Any, client: Any, pack: Any, **kw: Any):
+    def __init__(self, card: PinCard, card_info: Any, client: BackOffice, pack: RulePack,
+                 **kw: Any):
         """``card`` and ``card_info`` as for :class:`~kiosk.workflows.loss_lift.LossLift`;
         the holder's birth date (``card_info.holder``) decides the photo exemption."""
         super().__init__(client, pack, **card_ids(card_info), **kw)
