@@ -23,9 +23,9 @@ from typing import Any
 from kiosk.errors import CardNotFound
 
 from .ports import BackOffice, PinCard, RulePack
-from .common import (CARD_HOLDER_ROWS, ENTER_IDENTITY, ENTER_PIN, ENTER_SMS_CODE, IDENTIFIED,
-                     IDENTITY_REFUSED, PIN_BLOCKED, IdentityStep, PinStep, ServiceWorkflow,
-                     card_ids)
+from .common import (ENTER_IDENTITY, ENTER_PIN, ENTER_SMS_CODE, IDENTIFIED, IDENTITY_REFUSED,
+                     PIN_BLOCKED, ServiceWorkflow, card_ids)
+from .identity import CARD_HOLDER_ROWS, IdentityStep, PinStep
 
 STATUS_SHOWN = "StatusShown"
 

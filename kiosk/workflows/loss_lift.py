@@ -22,9 +22,9 @@ from kiosk.backoffice_client import lift_loss_call
 from kiosk.errors import CardNotLost, FormalLossNotLiftable, KioskError
 
 from .ports import BackOffice, PinCard, RulePack
-from .common import (CARD_HOLDER_ROWS, ENTER_PIN, IDENTIFIED, IDENTITY_REFUSED, PIN_BLOCKED,
-                     IdentityStep, PinStep, ServiceWorkflow, card_ids, not_offered_error,
-                     refusal)
+from .common import (ENTER_PIN, IDENTIFIED, IDENTITY_REFUSED, PIN_BLOCKED, ServiceWorkflow,
+                     card_ids, not_offered_error, refusal)
+from .identity import CARD_HOLDER_ROWS, IdentityStep, PinStep
 
 CONFIRM_LIFT = "ConfirmLift"
 LOSS_LIFTED = "LossLifted"

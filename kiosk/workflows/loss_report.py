@@ -21,12 +21,13 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.backoffice_client import report_loss_call
+from kiosk.loss_terms import KIND_SERVICES, api_duration
 from kiosk.errors import (CardAlreadyLost, CardCancelled, CardNotFound, CardReplaced,
                           KioskError)
 
 from .ports import BackOffice, RulePack
-from .common import (ENTER_IDENTITY, ENTER_SMS_CODE, IDENTITY_REFUSED, IdentityStep,
-                     ServiceWorkflow, refusal)
+from .common import ENTER_IDENTITY, ENTER_SMS_CODE, IDENTITY_REFUSED, ServiceWorkflow, refusal
+from .identity import IdentityStep
 
 CHECKING_CARD = "CheckingCard"
 CHOOSE_LOSS_KIND = "ChooseLossKind"
@@ -35,13 +36,6 @@ CONFIRM_LOSS = "ConfirmLoss"
 LOSS_REPORTED = "LossReported"
 LOSS_PENDING = "LossPending"
 
-#: the pack's duration -> what the API sends
-UNTIL_LIFTED = "until_lifted"
-KIND_SERVICES = {"temporary": "temporary_loss", "formal": "formal_loss"}
-
-
-def api_duration(duration: str | None) -> str | None:
-    return None if duration in (None, UNTIL_LIFTED) else duration
 
 
 class LossReport(IdentityStep, ServiceWorkflow):
@@ -173,6 +167,20 @@ class LossReport(IdentityStep, ServiceWorkflow):
             self._go("choose_kind_again", **self._choice_info())
         else:
             raise ValueError("there is nothing else to choose")
+
+    def next_steps(self) -> dict[str, Any]:
+        """The kinds still open (a temporary loss can only be made formal), the durations,
+        and whether the citizen can go back to choose again."""
+        nxt = dict(super().next_steps())
+        if self.state == CHOOSE_LOSS_KIND:
+            nxt["choices"] = self._available
+        elif self.state == CHOOSE_LOSS_DURATION:
+            nxt["choices"] = self.durations
+            nxt["back"] = len(self._available) > 1
+        elif self.state == CONFIRM_LOSS:
+            nxt["choose_again"] = (self.kind == "temporary" and len(self.durations) > 1
+                                   or len(self._available) > 1)
+        return nxt
 
     # --- the report ----------------------------------------------------------------------------
     def confirm(self) -> None:

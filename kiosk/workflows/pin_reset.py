@@ -27,7 +27,8 @@ from kiosk.errors import CardProtocolError, KioskError, PinBlocked, WrongPin
 from kiosk.pin import initial_pin
 
 from .card_effect import PIN_RESET
-from .common import IDENTITY_REFUSED, HolderPinService, holder_identity_rows
+from .common import IDENTITY_REFUSED
+from .identity import HolderPinService, holder_identity_rows
 from .new_pin import CONFIRM_NEW_PIN, ENTER_NEW_PIN, NewPinStep, new_pin_rows
 from .ports import BackOffice, PinCard, RulePack
 

@@ -45,7 +45,8 @@ class WorkflowContext:
         return self.client is not None and self.pack is not None
 
     def service_kw(self) -> dict[str, Any]:
-        return {"journal": self.journal, "outbox": self.outbox, "run_later": self.run_later}
+        return {"journal": self.journal, "outbox": self.outbox, "run_later": self.run_later,
+                "camera_present": self.camera_present}
 
 
 def _pin_change(ctx: WorkflowContext) -> Workflow:

@@ -31,9 +31,9 @@ from kiosk.errors import (CardAlreadyLost, CardCancelled, CardReplaced, KioskErr
                           RenewalAlreadyInProgress, ValidationFailed)
 
 from .ports import BackOffice, PinCard, RulePack
-from .common import (CARD_HOLDER_ROWS, ENTER_PIN, IDENTIFIED, IDENTITY_REFUSED, PIN_BLOCKED,
-                     IdentityStep, PinStep, ServiceWorkflow, card_ids, describe_error,
-                     refusal, rule_article)
+from .common import (ENTER_PIN, IDENTIFIED, IDENTITY_REFUSED, PIN_BLOCKED, ServiceWorkflow,
+                     card_ids, describe_error, refusal, rule_article)
+from .identity import CARD_HOLDER_ROWS, IdentityStep, PinStep
 
 CHOOSE_REASON = "ChooseReason"
 TAKE_PHOTO = "TakePhoto"
@@ -167,8 +167,9 @@ class Renewal(PinStep, IdentityStep, ServiceWorkflow):
         self._step("photo_skipped")
         self._go("photo_skipped", **self._delivery_info())
 
-    def choose_delivery(self, delivery: str) -> None:
-        """``pickup`` at the outlet, or ``mail``."""
+    def choose_delivery(self, delivery: str, *, then_confirm: bool = False) -> None:
+        """``pickup`` at the outlet, or ``mail``; ``then_confirm``: pickup and apply in one
+        tap (提交申请（到网点领取）), the confirmation's snapshot says ``confirming``."""
         if not self._expect(CHOOSE_DELIVERY):
             return
         if delivery not in DELIVERIES:
@@ -177,9 +178,15 @@ class Renewal(PinStep, IdentityStep, ServiceWorkflow):
         self._step("delivery_chosen", delivery=delivery)
         if delivery == "pickup":
             self.mailing_address = None
-            self._go("pickup_chosen", **self._confirm_info())
+            confirming = {"confirming": True} if then_confirm else {}
+            if self._go("pickup_chosen", **self._confirm_info(), **confirming) and then_confirm:
+                self.confirm()
         else:
             self._go("mail_chosen", on_record=self._on_record)
+
+    def apply_with_pickup(self) -> None:
+        """提交申请（到网点领取）: pickup at the outlet and apply, in one tap."""
+        self.choose_delivery("pickup", then_confirm=True)
 
     def enter_mailing_address(self, address: str | None = None) -> None:
         """Where to mail the card; None: the address on record (``info["on_record"]``)."""
@@ -245,7 +252,8 @@ class Renewal(PinStep, IdentityStep, ServiceWorkflow):
                 "exempt_below_age": self.pack.value("photo_exempt_below_age")}
 
     def _delivery_info(self) -> dict[str, Any]:
-        return {"deliveries": DELIVERIES, "on_record": self._on_record}
+        return {"deliveries": DELIVERIES, "on_record": self._on_record, "reason": self.reason,
+                "photo": self.photo is not None}
 
     def _confirm_info(self) -> dict[str, Any]:
         return {"reason": self.reason, "photo": self.photo is not None,
