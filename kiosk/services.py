@@ -136,6 +136,20 @@ def home_services(pack: Any, card_status: Any = None, *, card_present: bool = Tr
     return HomeServices(offered, choices)
 
 
+def offered_workflows(pack: Any, *, with_card: bool) -> tuple[str, ...]:
+    """The services to show as buttons: with the card (the home screen, in its order) or
+    without it (the attract screen's 我的卡丢了 and 查询新卡进度). A workflow is offered when
+    the pack offers a service behind it (:data:`~kiosk.workflows.registry.BEHIND`),
+    which is also the workflow's own gate; ``pack`` None (no back office): the PIN change."""
+    from kiosk.workflows.registry import BEHIND, WITH_CARD, WITHOUT_BACK_OFFICE, WITHOUT_CARD
+
+    table = WITH_CARD if with_card else WITHOUT_CARD
+    if pack is None:
+        return tuple(s for s in table if s in WITHOUT_BACK_OFFICE)
+    offered = home_services(pack).offered
+    return tuple(s for s in table if any(b in offered for b in BEHIND.get(s, (s,))))
+
+
 @dataclass(frozen=True)
 class RegulationStatus:
     jurisdiction: str

@@ -45,6 +45,7 @@ from kiosk.pin import Pin
 
 from .base import ANY, InvalidTransition, Workflow
 from .card_effect import journal_outcome
+from .new_pin import wrong_pin_event
 from .ports import BackOffice, Journal, Outbox, RulePack, RunLater, Today
 
 log = logging.getLogger(__name__)
@@ -348,7 +349,7 @@ class ServiceWorkflow(Workflow):
                 pin.wipe()
         except WrongPin as e:
             self._step("pin_wrong", tries_left=e.tries_left)
-            self._go("pin_blocked" if e.tries_left == 0 else "pin_wrong", tries_left=e.tries_left)
+            self._go(wrong_pin_event(e.tries_left), tries_left=e.tries_left)
             return False
         except PinBlocked as e:
             self._step("pin_blocked")

@@ -92,6 +92,13 @@ WITHOUT_CARD: dict[str, Callable[[WorkflowContext], Workflow]] = {
     "loss_report": _loss_report,
     "card_status": _card_status,
 }
+#: the pack's services behind each workflow (``kiosk.policies.SERVICES``): the workflow is
+#: offered when the pack offers one of them (the workflow's own gate asks the same
+#: ``RulePack.offers``)
+BEHIND: dict[str, tuple[str, ...]] = {
+    "loss_report": ("temporary_loss", "formal_loss"),
+    "card_status": ("card_status", "progress"),
+}
 #: services that run without a back office (a card-only kiosk)
 WITHOUT_BACK_OFFICE = frozenset({"pin_change"})
 
