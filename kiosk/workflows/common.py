@@ -306,6 +306,18 @@ class ServiceWorkflow(Workflow):
         raise InvalidTransition(f"{self.NAME}: not possible in {self.state} "
                                 f"(expected {', '.join(states)})")
 
+    def _expect_secret(self, state: str, *secrets: Pin) -> bool:
+        """:meth:`_expect` for an action that hands over PINs: unless it is taken in
+        ``state``, they are wiped (False when the workflow has ended, else the error)."""
+        expected = False
+        try:
+            expected = self._expect(state)
+        finally:
+            if not expected:
+                for secret in secrets:
+                    secret.wipe()
+        return expected
+
     def _go(self, event: str, **info: Any) -> bool:
         """Fire ``event`` unless the workflow ended meanwhile; True if fired."""
         with self._lock:
@@ -335,12 +347,7 @@ class ServiceWorkflow(Workflow):
         """VERIFY ``pin`` on ``self.card`` in ``state`` (the PIN wiped whatever happens):
         True when verified; a wrong PIN fires ``pin_wrong`` (``pin_blocked`` at no tries
         left), a blocked one ``pin_blocked``, another error ends the workflow."""
-        try:
-            expected = self._expect(state)
-        finally:
-            if self.state != state:
-                pin.wipe()
-        if not expected:
+        if not self._expect_secret(state, pin):
             return False
         try:
             try:

@@ -59,13 +59,7 @@ class NewPinStep:
 
     def enter_new_pin(self: Any, pin: Pin) -> None:
         """The new PIN (wiped if refused or if the workflow has moved on)."""
-        try:
-            expected = self._expect(ENTER_NEW_PIN)
-        finally:
-            if self.state != ENTER_NEW_PIN:
-                pin.wipe()
-        if not expected:
-            pin.wipe()
+        if not self._expect_secret(ENTER_NEW_PIN, pin):
             return
         try:
             check_new_pin(pin)
@@ -84,12 +78,9 @@ class NewPinStep:
 
     def confirm_new_pin(self: Any, confirmation: Pin) -> None:
         """The new PIN again; the card's CHANGE when both agree."""
-        try:
-            expected = self._expect(CONFIRM_NEW_PIN)
-        finally:
-            if self.state != CONFIRM_NEW_PIN:
-                confirmation.wipe()
-        if not expected or self._current is None or self._new is None:
+        if not self._expect_secret(CONFIRM_NEW_PIN, confirmation):
+            return
+        if self._current is None or self._new is None:
             confirmation.wipe()
             return
         if not self._new.same_as(confirmation):

@@ -58,13 +58,7 @@ class PinChange(CardEffects, NewPinStep, ServiceWorkflow):
 
     def enter_current_pin(self, pin: Pin) -> None:
         """The current PIN, checked by the card; kept (for the CHANGE) when right."""
-        try:
-            expected = self._expect(ENTER_CURRENT_PIN)
-        finally:
-            if self.state != ENTER_CURRENT_PIN:
-                pin.wipe()
-        if not expected:
-            pin.wipe()
+        if not self._expect_secret(ENTER_CURRENT_PIN, pin):
             return
         try:
             self.card.verify_pin(pin)

@@ -28,11 +28,7 @@ def walk(wf, seen):
     return wf
 
 
-def test_every_transition_of_a_change():
-    card, ssc, _ = make()
-    seen = []
-    wf = walk(PinChange(ssc), seen)
-    assert wf.state == "EnterCurrentPin"
+def walk_a_whole_change(wf):
     wf.enter_current_pin(Pin("111222"))                       # pin_wrong
     wf.enter_current_pin(Pin("802413"))                       # pin_verified
     wf.enter_new_pin(Pin("123456"))                           # new_pin_refused
@@ -40,6 +36,14 @@ def test_every_transition_of_a_change():
     wf.confirm_new_pin(Pin("135791"))                         # mismatch
     wf.enter_new_pin(Pin("135790"))
     wf.confirm_new_pin(Pin("135790"))                         # changed
+
+
+def test_every_transition_of_a_change():
+    card, ssc, _ = make()
+    seen = []
+    wf = walk(PinChange(ssc), seen)
+    assert wf.state == "EnterCurrentPin"
+    walk_a_whole_change(wf)
     assert [s for s, _ in seen] == ["EnterCurrentPin", "EnterNewPin", "EnterNewPin", "ConfirmNewPin",
                                     "EnterNewPin", "ConfirmNewPin", "PinChanged"]
     assert seen[0][1] == {"tries_left": 5}
@@ -123,14 +127,7 @@ def test_every_row_is_walked(monkeypatch):
     log = TransitionLog()
     log.install(monkeypatch)
     _, ssc, _ = make()
-    wf = PinChange(ssc)
-    wf.enter_current_pin(Pin("111222"))                       # pin_wrong
-    wf.enter_current_pin(Pin("802413"))                       # pin_verified
-    wf.enter_new_pin(Pin("123456"))                           # new_pin_refused
-    wf.enter_new_pin(Pin("135790"))                           # new_pin_entered
-    wf.confirm_new_pin(Pin("135791"))                         # mismatch
-    wf.enter_new_pin(Pin("135790"))
-    wf.confirm_new_pin(Pin("135790"))                         # changed: the PIN is 135790
+    walk_a_whole_change(PinChange(ssc))                       # the PIN is 135790 now
     # a change that began with the old PIN: the card refuses it at the CHANGE
     stale = PinChange(ssc)
     stale.enter_current_pin(Pin("135790"))
