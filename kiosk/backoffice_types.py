@@ -25,6 +25,10 @@ from .loss_terms import LOSS_KINDS as _LOSS_KINDS
 
 CARD_STATUSES = frozenset({"active", "temp_lost", "lost", "replaced", "cancelled",
                            "not_activated"})
+#: a card that is no longer the citizen's (a new one replaced it, or it was cancelled)
+VOID_CARD_STATUSES = frozenset({"replaced", "cancelled"})
+#: a card under a loss report
+LOST_CARD_STATUSES = frozenset({"temp_lost", "lost"})
 LOSS_KINDS = frozenset(_LOSS_KINDS)
 #: the durations the API names besides null ("until lifted"): ``kiosk/loss_terms.py``
 LOSS_DURATIONS = API_LOSS_DURATIONS

@@ -29,6 +29,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from kiosk.backoffice_types import VOID_CARD_STATUSES
 from kiosk.policies import SERVICES
 
 #: services that need the card in the reader (the PIN, or the card's own session)
@@ -95,7 +96,7 @@ def _card_choice(pack: Any, service: str, card: Any) -> ServiceChoice:
     def no(reason: str, article: str | None = None, refer_to: tuple[str, ...] = ()):
         return ServiceChoice(service, False, reason, article, refer_to, "card")
 
-    if status in ("replaced", "cancelled") and service not in ("card_status", "progress"):
+    if status in VOID_CARD_STATUSES and service not in ("card_status", "progress"):
         return no(f"card_{status}", refer_to=("counter",))
     if service in PIN_SERVICES:
         return no(f"card_{status}" if status != "active" else "not_allowed_now")

@@ -22,10 +22,10 @@ from typing import Any
 
 from kiosk.errors import CardNotFound
 
-from .ports import BackOffice, PinCard, RulePack
 from .common import (ENTER_IDENTITY, ENTER_PIN, ENTER_SMS_CODE, IDENTIFIED, IDENTITY_REFUSED,
                      PIN_BLOCKED, ServiceWorkflow, card_ids)
 from .identity import CARD_HOLDER_ROWS, IdentityStep, PinStep
+from .ports import BackOffice, PinCard, RulePack
 
 STATUS_SHOWN = "StatusShown"
 

@@ -39,7 +39,8 @@ import datetime as dt
 import logging
 from typing import Any, ClassVar, Mapping
 
-from kiosk.errors import ContractError, KioskError, PinBlocked, ServiceNotOffered, WrongPin
+from kiosk.errors import (CardCancelled, CardReplaced, ContractError, KioskError, PinBlocked,
+                          ServiceNotOffered, WrongPin)
 from kiosk.journal.journal import ServiceAttempt
 from kiosk.pin import Pin
 
@@ -112,6 +113,16 @@ def refusal(cls: type[ContractError], pack: RulePack, *, rule: str | None = None
         body["article"] = article
     body.update({k: v for k, v in details.items() if v is not None})
     return cls(code=cls.code, details=body)
+
+
+def void_card_refusal(card: Any, pack: RulePack) -> ContractError | None:
+    """The refusal for a card that is no longer the citizen's (``replaced``, ``cancelled``:
+    :data:`~kiosk.backoffice_types.VOID_CARD_STATUSES`), else None."""
+    if card.status == "cancelled":
+        return refusal(CardCancelled, pack, status=card.status)
+    if card.status == "replaced":
+        return refusal(CardReplaced, pack, status=card.status)
+    return None
 
 
 def is_refusal(exc: BaseException) -> bool:
@@ -397,5 +408,5 @@ __all__ = [
     "CHINA", "CHOOSE_IDENTITY_CHECK", "ENTER_IDENTITY", "ENTER_PIN", "ENTER_SMS_CODE",
     "IDENTIFIED", "IDENTITY_REFUSED", "PIN_BLOCKED", "REFUSED", "SHOW_FACE", "ServiceWorkflow",
     "card_ids", "china_today", "describe_error", "is_refusal", "not_offered_error", "refusal",
-    "require_offered", "rule_article",
+    "require_offered", "rule_article", "void_card_refusal",
 ]

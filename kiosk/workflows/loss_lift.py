@@ -21,10 +21,10 @@ from typing import Any
 from kiosk.backoffice_client import lift_loss_call
 from kiosk.errors import CardNotLost, FormalLossNotLiftable, KioskError
 
-from .ports import BackOffice, PinCard, RulePack
 from .common import (ENTER_PIN, IDENTIFIED, IDENTITY_REFUSED, PIN_BLOCKED, ServiceWorkflow,
                      card_ids, not_offered_error, refusal)
 from .identity import CARD_HOLDER_ROWS, IdentityStep, PinStep
+from .ports import BackOffice, PinCard, RulePack
 
 CONFIRM_LIFT = "ConfirmLift"
 LOSS_LIFTED = "LossLifted"

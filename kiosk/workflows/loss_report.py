@@ -21,13 +21,13 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.backoffice_client import report_loss_call
+from kiosk.errors import CardAlreadyLost, CardNotFound, KioskError
 from kiosk.loss_terms import KIND_SERVICES, api_duration
-from kiosk.errors import (CardAlreadyLost, CardCancelled, CardNotFound, CardReplaced,
-                          KioskError)
 
-from .ports import BackOffice, RulePack
-from .common import ENTER_IDENTITY, ENTER_SMS_CODE, IDENTITY_REFUSED, ServiceWorkflow, refusal
+from .common import (ENTER_IDENTITY, ENTER_SMS_CODE, IDENTITY_REFUSED, ServiceWorkflow, refusal,
+                     void_card_refusal)
 from .identity import IdentityStep
+from .ports import BackOffice, RulePack
 
 CHECKING_CARD = "CheckingCard"
 CHOOSE_LOSS_KIND = "ChooseLossKind"
@@ -118,10 +118,9 @@ class LossReport(IdentityStep, ServiceWorkflow):
 
     def _kinds_for(self, card: Any) -> tuple[str, ...] | KioskError:
         status = card.status
-        if status == "cancelled":
-            return refusal(CardCancelled, self.pack, status=status)
-        if status == "replaced":
-            return refusal(CardReplaced, self.pack, status=status)
+        void = void_card_refusal(card, self.pack)
+        if void is not None:
+            return void
         if status == "lost" or (status == "temp_lost" and "formal" not in self.kinds):
             loss = card.loss
             return refusal(CardAlreadyLost, self.pack, status=status,

@@ -24,10 +24,10 @@ from kiosk import validation
 from kiosk.backoffice_client import update_profile_call
 from kiosk.errors import KeyFieldChangeRequiresRenewal, KioskError, ValidationFailed
 
-from .ports import BackOffice, PinCard, RulePack
 from .common import (ENTER_PIN, IDENTIFIED, IDENTITY_REFUSED, PIN_BLOCKED, ServiceWorkflow,
                      card_ids, describe_error, not_offered_error, refusal, rule_article)
 from .identity import CARD_HOLDER_ROWS, IdentityStep, PinStep
+from .ports import BackOffice, PinCard, RulePack
 
 EDIT_PROFILE = "EditProfile"
 CONFIRM_CHANGES = "ConfirmChanges"

@@ -27,13 +27,14 @@ from typing import Any
 
 from kiosk import validation
 from kiosk.backoffice_client import ApiCall, apply_renewal_call
-from kiosk.errors import (CardAlreadyLost, CardCancelled, CardReplaced, KioskError, PhotoInvalid,
-                          RenewalAlreadyInProgress, ValidationFailed)
+from kiosk.backoffice_types import LOST_CARD_STATUSES
+from kiosk.errors import (CardAlreadyLost, KioskError, PhotoInvalid, RenewalAlreadyInProgress,
+                          ValidationFailed)
 
-from .ports import BackOffice, PinCard, RulePack
 from .common import (ENTER_PIN, IDENTIFIED, IDENTITY_REFUSED, PIN_BLOCKED, ServiceWorkflow,
-                     card_ids, describe_error, refusal, rule_article)
+                     card_ids, describe_error, refusal, rule_article, void_card_refusal)
 from .identity import CARD_HOLDER_ROWS, IdentityStep, PinStep
+from .ports import BackOffice, PinCard, RulePack
 
 CHOOSE_REASON = "ChooseReason"
 TAKE_PHOTO = "TakePhoto"
@@ -98,16 +99,14 @@ class Renewal(PinStep, IdentityStep, ServiceWorkflow):
     def _after_card_session(self) -> None:
         card = self.client.my_card()
         self._step("card_status", status=card.status)
-        if card.loss is not None or card.status in ("temp_lost", "lost"):
+        if card.loss is not None or card.status in LOST_CARD_STATUSES:
             self._end_with(refusal(CardAlreadyLost, self.pack, status=card.status,
                                    kind=card.loss.kind if card.loss else None,
                                    next_step="replacement"))
             return
-        if card.status == "cancelled":
-            self._end_with(refusal(CardCancelled, self.pack, status=card.status))
-            return
-        if card.status == "replaced":
-            self._end_with(refusal(CardReplaced, self.pack, status=card.status))
+        void = void_card_refusal(card, self.pack)
+        if void is not None:
+            self._end_with(void)
             return
         running = [a for a in self.client.my_applications() if a.current_stage != FINAL_STAGE]
         if running:
