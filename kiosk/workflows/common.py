@@ -17,9 +17,9 @@
 - **the outbox** for the writes whose outcome may be unknown (report or lift a
   loss, change the profile, apply for a renewal): :meth:`ServiceWorkflow._send`
   returns the answer or a :class:`~kiosk.journal.PendingOutcome`;
-- **cleanup**: wipe secrets (:meth:`ServiceWorkflow.wipe`), end the back-office
-  session (``DELETE /v1/sessions/current``), release the sub-workflows and the
-  journal attempt. Ending the session is network I/O: ``run_later`` (a
+- **cleanup**, the same for every service: wipe secrets (:meth:`ServiceWorkflow.wipe`),
+  end the journal attempt, then end the back-office session
+  (``DELETE /v1/sessions/current``). Ending the session is network I/O: ``run_later`` (a
   constructor argument) lets the UI run it on its worker thread instead of the
   thread that cancelled; without it, it runs at once. When a write was left
   pending in the outbox, the outbox replays it once before the session ends
@@ -173,7 +173,6 @@ class ServiceWorkflow(Workflow):
         self._today = today or china_today
         self._session_open = False
         self._pending = False
-        self._subs: list[Workflow] = []
         self._attempt = None
         # the pack's gate: every one of ``services`` (default: SERVICE), or one of ``any_of``;
         # a kiosk without a rule pack runs only what needs no back office (the PIN change)
@@ -384,24 +383,24 @@ class ServiceWorkflow(Workflow):
         """Wipe the secrets this workflow holds (PINs); safe to call more than once."""
 
     def cleanup(self) -> None:
+        """The same for every service, in this order: wipe the secrets; end the journal
+        attempt (first: the outbox's replay below may settle it); settle the outbox and
+        end the back-office session."""
         try:
             self.wipe()
         finally:
-            for sub in self._subs:
-                if not sub.finished:
-                    try:
-                        sub.cancel()
-                    except Exception:
-                        log.exception("%s: could not end a sub-step", self.NAME)
-            self._subs.clear()
-            # the journal first: a replay of a pending write (below) may settle the attempt
             self._step("end", state=self.state)
             self._journal_end()
-            if self._session_open:
-                self._session_open = False
-                self._end_session()
-            elif self.client is not None and self.client.session_token is None:
-                self.client.forget_session()
+            self._end_back_office()
+
+    def _end_back_office(self) -> None:
+        """A session that was opened ends (after one replay of a write left pending);
+        a challenge that never became a session is forgotten."""
+        if self._session_open:
+            self._session_open = False
+            self._end_session()
+        elif self.client is not None and self.client.session_token is None:
+            self.client.forget_session()
 
 
 __all__ = [
