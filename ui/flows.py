@@ -129,9 +129,7 @@ class FlowRenderer:
         elif state == c.CHOOSE_IDENTITY_CHECK:
             methods = list(nxt.get("choices") or ("sms",))
             if methods == ["sms"]:
-                # (the one read of the workflow: it may have moved on since this snapshot)
-                if wf.state == state:
-                    ctl.act(wf.choose_sms)      # the only way: no question to ask
+                ctl.act(wf.sms_as_the_only_way)     # no question to ask
                 return True
             options = [Option(m, lambda m=m: texts.identity_method(m)) for m in methods]
             ctl.ask_choice(service=service,

@@ -181,6 +181,14 @@ class IdentityStep:
         if self._expect(CHOOSE_IDENTITY_CHECK):
             self._send_sms()
 
+    def sms_as_the_only_way(self: Any) -> None:
+        """The text message chosen for the citizen when it is the only way (no camera:
+        nothing to ask); nothing when the workflow has moved on since that snapshot."""
+        with self._lock:
+            if self.state != CHOOSE_IDENTITY_CHECK:
+                return
+        self._send_sms()
+
     def choose_face(self: Any) -> None:
         """Identity by the camera (then :meth:`show_face` with the JPEG of one good frame)."""
         if not self._expect(CHOOSE_IDENTITY_CHECK):
