@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Mapping
 
-from kiosk.backoffice_types import VOID_CARD_STATUSES
-from kiosk.policies import SERVICES
+from kiosk.backoffice_types import VOID_CARD_STATUSES, CardStatus
+from kiosk.policies import SERVICES, RulePack
+from kiosk.workflows.common import rule_article
 
 #: services that need the card in the reader (the PIN, or the card's own session)
 NEEDS_CARD = frozenset({"pin_change", "pin_reset", "pin_unblock", "lift_loss",
@@ -75,12 +76,7 @@ class HomeServices:
         return service in self.offered
 
 
-def _article(pack: Any, key: str) -> str | None:
-    rule = pack.rule(key)
-    return rule.article or getattr(rule, "see", None)
-
-
-def _pack_choice(pack: Any, service: str) -> ServiceChoice:
+def _pack_choice(pack: RulePack, service: str) -> ServiceChoice:
     offer = pack.offers(service)
     if offer.offered:
         return ServiceChoice(service, True)
@@ -88,7 +84,7 @@ def _pack_choice(pack: Any, service: str) -> ServiceChoice:
                          tuple(getattr(offer, "refer_to", ()) or ()), "pack")
 
 
-def _card_choice(pack: Any, service: str, card: Any) -> ServiceChoice:
+def _card_choice(pack: RulePack, service: str, card: CardStatus) -> ServiceChoice:
     """Why the card's state keeps an offered service away (the back office's ``services``)."""
     status = card.status
     loss = card.loss
@@ -104,20 +100,20 @@ def _card_choice(pack: Any, service: str, card: Any) -> ServiceChoice:
         if loss is None:
             return no("card_not_lost")
         if loss.kind == "formal" and not pack.value("lift_formal_loss_allowed"):
-            return no("formal_loss_not_liftable", _article(pack, "lift_formal_loss_allowed"))
+            return no("formal_loss_not_liftable", rule_article(pack, "lift_formal_loss_allowed"))
         if loss.kind == "temporary" and not pack.value("lift_temporary_loss_allowed"):
-            return no("not_liftable", _article(pack, "lift_temporary_loss_allowed"))
+            return no("not_liftable", rule_article(pack, "lift_temporary_loss_allowed"))
         return no("not_allowed_now", refer_to=("counter",))   # e.g. a replacement applied for
     if service in ("temporary_loss", "formal_loss") and loss is not None:
         return no("card_already_lost")
     if service == "renewal":
         if loss is not None:
-            return no("card_already_lost", _article(pack, "replacement_requires_formal_loss"))
+            return no("card_already_lost", rule_article(pack, "replacement_requires_formal_loss"))
         return no("application_in_progress")
     return no("not_allowed_now")
 
 
-def home_services(pack: Any, card_status: Any = None, *, card_present: bool = True
+def home_services(pack: RulePack, card_status: CardStatus | None = None, *, card_present: bool = True
                   ) -> HomeServices:
     """The services to show: the pack's, narrowed by the card's status when known.
 
@@ -137,7 +133,7 @@ def home_services(pack: Any, card_status: Any = None, *, card_present: bool = Tr
     return HomeServices(offered, choices)
 
 
-def offered_workflows(pack: Any, *, with_card: bool) -> tuple[str, ...]:
+def offered_workflows(pack: RulePack | None, *, with_card: bool) -> tuple[str, ...]:
     """The services to show as buttons: with the card (the home screen, in its order) or
     without it (the attract screen's 我的卡丢了 and 查询新卡进度). A workflow is offered when
     the pack offers a service behind it (:data:`~kiosk.workflows.registry.BEHIND`),
@@ -163,7 +159,7 @@ class RegulationStatus:
     days_left: int | None
 
 
-def regulation_status(pack: Any, today: dt.date) -> RegulationStatus:
+def regulation_status(pack: RulePack, today: dt.date) -> RegulationStatus:
     """For the maintenance screen and ``kiosk diag``: has the pack's regulation lapsed?"""
     reg = pack.regulation
     until = reg.in_force_until

@@ -18,8 +18,10 @@ Rules: the pack's ``query_at_kiosk`` (services ``card_status`` and
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from kiosk.backoffice_types import CardStatus
 from kiosk.errors import CardNotFound
 
 from .common import (ENTER_IDENTITY, ENTER_PIN, ENTER_SMS_CODE, IDENTIFIED, IDENTITY_REFUSED,
@@ -93,7 +95,7 @@ class CardStatusQuery(PinStep, IdentityStep, ServiceWorkflow):
                  applications=[timeline(a, self.pack) for a in applications])
 
 
-def card_summary(card: Any, today) -> dict[str, Any] | None:
+def card_summary(card: CardStatus | None, today: dt.date) -> dict[str, Any] | None:
     """What the status screen shows of ``GET /v1/me/card`` (the card number masked)."""
     if card is None:
         return None

@@ -41,6 +41,7 @@ from typing import Any, ClassVar, Mapping
 
 from kiosk.errors import (CardCancelled, CardReplaced, ContractError, KioskError, PinBlocked,
                           ServiceNotOffered, WrongPin)
+from kiosk.backoffice_types import CardStatus
 from kiosk.journal.journal import ServiceAttempt
 from kiosk.pin import Pin
 
@@ -115,7 +116,7 @@ def refusal(cls: type[ContractError], pack: RulePack, *, rule: str | None = None
     return cls(code=cls.code, details=body)
 
 
-def void_card_refusal(card: Any, pack: RulePack) -> ContractError | None:
+def void_card_refusal(card: CardStatus, pack: RulePack) -> ContractError | None:
     """The refusal for a card that is no longer the citizen's (``replaced``, ``cancelled``:
     :data:`~kiosk.backoffice_types.VOID_CARD_STATUSES`), else None."""
     if card.status == "cancelled":

@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.backoffice_client import report_loss_call
+from kiosk.backoffice_types import CardStatus
 from kiosk.errors import CardAlreadyLost, CardNotFound, KioskError
 from kiosk.loss_terms import KIND_SERVICES, api_duration
 
@@ -116,7 +117,7 @@ class LossReport(IdentityStep, ServiceWorkflow):
         self.duration = self.durations[0] if self.kind == "temporary" else None
         self._go("nothing_to_choose", **self._confirm_info())
 
-    def _kinds_for(self, card: Any) -> tuple[str, ...] | KioskError:
+    def _kinds_for(self, card: CardStatus) -> tuple[str, ...] | KioskError:
         status = card.status
         void = void_card_refusal(card, self.pack)
         if void is not None:
