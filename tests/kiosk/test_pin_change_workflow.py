@@ -120,6 +120,15 @@ def test_refused_where_the_pack_uses_no_pin():
     assert wf.state == "EnterCurrentPin"
 
 
+def change_meanwhile(ssc, old: str, new: str) -> None:
+    """Another change of the same card's PIN completes (the PIN is ``new`` after)."""
+    other = PinChange(ssc)
+    other.enter_current_pin(Pin(old))
+    other.enter_new_pin(Pin(new))
+    other.confirm_new_pin(Pin(new))
+    assert other.state == "PinChanged"
+
+
 def test_every_row_is_walked(monkeypatch):
     """The table-walk check every workflow has: each row of TRANSITIONS is fired."""
     from tests.kiosk.test_workflows_kit import TransitionLog
@@ -132,10 +141,7 @@ def test_every_row_is_walked(monkeypatch):
     stale = PinChange(ssc)
     stale.enter_current_pin(Pin("135790"))
     stale.enter_new_pin(Pin("246810"))
-    meanwhile = PinChange(ssc)
-    meanwhile.enter_current_pin(Pin("135790"))
-    meanwhile.enter_new_pin(Pin("975310"))
-    meanwhile.confirm_new_pin(Pin("975310"))                  # the PIN is 975310 now
+    change_meanwhile(ssc, "135790", "975310")
     stale.confirm_new_pin(Pin("246810"))                      # ConfirmNewPin --pin_wrong-->
     assert stale.state == "EnterCurrentPin" and stale.info == {"tries_left": 5}
     for _ in range(5):
@@ -146,10 +152,7 @@ def test_every_row_is_walked(monkeypatch):
     last = PinChange(ssc2)
     last.enter_current_pin(Pin("802413"))
     last.enter_new_pin(Pin("135790"))
-    other = PinChange(ssc2)
-    other.enter_current_pin(Pin("802413"))
-    other.enter_new_pin(Pin("975310"))
-    other.confirm_new_pin(Pin("975310"))
+    change_meanwhile(ssc2, "802413", "975310")
     for _ in range(5):
         PinChange(ssc2).enter_current_pin(Pin("111222"))
     last.confirm_new_pin(Pin("135790"))                       # ConfirmNewPin --pin_blocked-->
