@@ -13,13 +13,14 @@ import datetime as dt
 import logging
 from typing import Any, Iterable
 
+from kiosk.loss_terms import UNTIL_LIFTED, api_duration
+
 from .config import ConfigError
 from .errors import ApiError
 
 log = logging.getLogger("backoffice.rules")
 
 #: the loss durations of the API (``null`` in the API = ``until_lifted`` in the pack)
-UNTIL_LIFTED = "until_lifted"
 #: fields that identify the person or are printed on the card: never a plain edit,
 #: whatever a pack lists (a pack's ``key_fields`` adds to these and gives the article)
 ALWAYS_KEY_FIELDS = ("name", "ssn", "photo", "id_type", "card_face", "birth_date")
@@ -139,7 +140,7 @@ class Rules:
         return list(self.value("temporary_loss_durations"))
 
     def api_durations(self) -> list[str | None]:
-        return [None if d == UNTIL_LIFTED else d for d in self.loss_durations]
+        return [api_duration(d) for d in self.loss_durations]
 
     def check_loss_request(self, kind: str, duration: str | None) -> str | None:
         """The duration to record (API form, None = until lifted), or a refusal.

@@ -20,11 +20,18 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from . import masking
+from .loss_terms import API_LOSS_DURATIONS
+from .loss_terms import LOSS_KINDS as _LOSS_KINDS
 
 CARD_STATUSES = frozenset({"active", "temp_lost", "lost", "replaced", "cancelled",
                            "not_activated"})
-LOSS_KINDS = frozenset({"temporary", "formal"})
-LOSS_DURATIONS = frozenset({"7d", "15d", "long"})
+#: a card that is no longer the citizen's (a new one replaced it, or it was cancelled)
+VOID_CARD_STATUSES = frozenset({"replaced", "cancelled"})
+#: a card under a loss report
+LOST_CARD_STATUSES = frozenset({"temp_lost", "lost"})
+LOSS_KINDS = frozenset(_LOSS_KINDS)
+#: the durations the API names besides null ("until lifted"): ``kiosk/loss_terms.py``
+LOSS_DURATIONS = API_LOSS_DURATIONS
 APPLICATION_KINDS = frozenset({"first", "renewal", "replacement"})
 DELIVERIES = frozenset({"pickup", "mail"})
 PIN_OPERATIONS = frozenset({"reload", "unblock"})

@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Mapping
 
-from kiosk.policies import SERVICES
+from kiosk.backoffice_types import VOID_CARD_STATUSES, CardStatus
+from kiosk.policies import SERVICES, RulePack
+from kiosk.workflows.common import rule_article
 
 #: services that need the card in the reader (the PIN, or the card's own session)
 NEEDS_CARD = frozenset({"pin_change", "pin_reset", "pin_unblock", "lift_loss",
@@ -74,12 +76,7 @@ class HomeServices:
         return service in self.offered
 
 
-def _article(pack: Any, key: str) -> str | None:
-    rule = pack.rule(key)
-    return rule.article or getattr(rule, "see", None)
-
-
-def _pack_choice(pack: Any, service: str) -> ServiceChoice:
+def _pack_choice(pack: RulePack, service: str) -> ServiceChoice:
     offer = pack.offers(service)
     if offer.offered:
         return ServiceChoice(service, True)
@@ -87,7 +84,7 @@ def _pack_choice(pack: Any, service: str) -> ServiceChoice:
                          tuple(getattr(offer, "refer_to", ()) or ()), "pack")
 
 
-def _card_choice(pack: Any, service: str, card: Any) -> ServiceChoice:
+def _card_choice(pack: RulePack, service: str, card: CardStatus) -> ServiceChoice:
     """Why the card's state keeps an offered service away (the back office's ``services``)."""
     status = card.status
     loss = card.loss
@@ -95,7 +92,7 @@ def _card_choice(pack: Any, service: str, card: Any) -> ServiceChoice:
     def no(reason: str, article: str | None = None, refer_to: tuple[str, ...] = ()):
         return ServiceChoice(service, False, reason, article, refer_to, "card")
 
-    if status in ("replaced", "cancelled") and service not in ("card_status", "progress"):
+    if status in VOID_CARD_STATUSES and service not in ("card_status", "progress"):
         return no(f"card_{status}", refer_to=("counter",))
     if service in PIN_SERVICES:
         return no(f"card_{status}" if status != "active" else "not_allowed_now")
@@ -103,20 +100,20 @@ def _card_choice(pack: Any, service: str, card: Any) -> ServiceChoice:
         if loss is None:
             return no("card_not_lost")
         if loss.kind == "formal" and not pack.value("lift_formal_loss_allowed"):
-            return no("formal_loss_not_liftable", _article(pack, "lift_formal_loss_allowed"))
+            return no("formal_loss_not_liftable", rule_article(pack, "lift_formal_loss_allowed"))
         if loss.kind == "temporary" and not pack.value("lift_temporary_loss_allowed"):
-            return no("not_liftable", _article(pack, "lift_temporary_loss_allowed"))
+            return no("not_liftable", rule_article(pack, "lift_temporary_loss_allowed"))
         return no("not_allowed_now", refer_to=("counter",))   # e.g. a replacement applied for
     if service in ("temporary_loss", "formal_loss") and loss is not None:
         return no("card_already_lost")
     if service == "renewal":
         if loss is not None:
-            return no("card_already_lost", _article(pack, "replacement_requires_formal_loss"))
+            return no("card_already_lost", rule_article(pack, "replacement_requires_formal_loss"))
         return no("application_in_progress")
     return no("not_allowed_now")
 
 
-def home_services(pack: Any, card_status: Any = None, *, card_present: bool = True
+def home_services(pack: RulePack, card_status: CardStatus | None = None, *, card_present: bool = True
                   ) -> HomeServices:
     """The services to show: the pack's, narrowed by the card's status when known.
 
@@ -136,6 +133,20 @@ def home_services(pack: Any, card_status: Any = None, *, card_present: bool = Tr
     return HomeServices(offered, choices)
 
 
+def offered_workflows(pack: RulePack | None, *, with_card: bool) -> tuple[str, ...]:
+    """The services to show as buttons: with the card (the home screen, in its order) or
+    without it (the attract screen's 我的卡丢了 and 查询新卡进度). A workflow is offered when
+    the pack offers a service behind it (:data:`~kiosk.workflows.registry.BEHIND`),
+    which is also the workflow's own gate; ``pack`` None (no back office): the PIN change."""
+    from kiosk.workflows.registry import BEHIND, WITH_CARD, WITHOUT_BACK_OFFICE, WITHOUT_CARD
+
+    table = WITH_CARD if with_card else WITHOUT_CARD
+    if pack is None:
+        return tuple(s for s in table if s in WITHOUT_BACK_OFFICE)
+    offered = home_services(pack).offered
+    return tuple(s for s in table if any(b in offered for b in BEHIND.get(s, (s,))))
+
+
 @dataclass(frozen=True)
 class RegulationStatus:
     jurisdiction: str
@@ -148,7 +159,7 @@ class RegulationStatus:
     days_left: int | None
 
 
-def regulation_status(pack: Any, today: dt.date) -> RegulationStatus:
+def regulation_status(pack: RulePack, today: dt.date) -> RegulationStatus:
     """For the maintenance screen and ``kiosk diag``: has the pack's regulation lapsed?"""
     reg = pack.regulation
     until = reg.in_force_until

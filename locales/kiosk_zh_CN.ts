@@ -1778,25 +1778,25 @@
     <context>
         <name>flows</name>
         <message>
-            <location filename="../ui/flows.py" line="49" />
+            <location filename="../ui/flows.py" line="50" />
             <source>取消办理</source>
             <extracomment>en: Cancel</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="54" />
+            <location filename="../ui/flows.py" line="55" />
             <source>也可以邮寄到：%1</source>
             <extracomment>en: It can also be posted to: %1</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="138" />
+            <location filename="../ui/flows.py" line="137" />
             <source>请选择身份验证方式</source>
             <extracomment>en: How would you like to prove who you are?</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="148" />
+            <location filename="../ui/flows.py" line="147" />
             <source>未能确认是您本人，请正对摄像头重试，或使用短信验证码。</source>
             <extracomment>en: We could not confirm it is you. Please face the camera and try again, or use a text message code.</extracomment>
             <translation type="unfinished" />
@@ -1852,51 +1852,51 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="255" />
+            <location filename="../ui/flows.py" line="256" />
             <source>请选择挂失方式</source>
             <extracomment>en: Which kind of loss report?</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="267" />
+            <location filename="../ui/flows.py" line="268" />
             <source>返回上一步</source>
             <extracomment>en: Back</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="273" />
+            <location filename="../ui/flows.py" line="274" />
             <source>请选择临时挂失的期限</source>
             <extracomment>en: How long should the temporary loss report last?</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="277" />
-            <location filename="../ui/flows.py" line="310" />
+            <location filename="../ui/flows.py" line="278" />
+            <location filename="../ui/flows.py" line="311" />
             <source>挂失方式</source>
             <extracomment>en: Kind</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="280" />
+            <location filename="../ui/flows.py" line="281" />
             <source>期限</source>
             <extracomment>en: Lasts</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="284" />
+            <location filename="../ui/flows.py" line="285" />
             <source>挂失后，任何人都不能再使用这张卡（包括就医结算和支付）。</source>
             <extracomment>en: After the report, nobody can use the card, including for medical bills and payments.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="286" />
+            <location filename="../ui/flows.py" line="287" />
             <source>确认挂失</source>
             <extracomment>en: Report it lost</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
             <location filename="../ui/flows.py" line="291" />
-            <location filename="../ui/flows.py" line="454" />
+            <location filename="../ui/flows.py" line="456" />
             <source>重新选择</source>
             <extracomment>en: Choose again</extracomment>
             <translation type="unfinished" />
@@ -1908,129 +1908,129 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="312" />
+            <location filename="../ui/flows.py" line="313" />
             <source>挂失日期</source>
             <extracomment>en: Reported on</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="316" />
+            <location filename="../ui/flows.py" line="317" />
             <source>确认解除这张卡的挂失？</source>
             <extracomment>en: Cancel the loss report of this card?</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="319" />
+            <location filename="../ui/flows.py" line="320" />
             <source>解除后卡片立即恢复使用。</source>
             <extracomment>en: The card can be used again right after.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="321" />
+            <location filename="../ui/flows.py" line="322" />
             <source>确认解除挂失</source>
             <extracomment>en: Cancel the loss report</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="323" />
+            <location filename="../ui/flows.py" line="324" />
             <source>返回</source>
             <extracomment>en: Go back</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="351" />
+            <location filename="../ui/flows.py" line="354" />
             <source>确认提交以下修改？</source>
             <extracomment>en: Save these changes?</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="354" />
-            <location filename="../ui/flows.py" line="452" />
+            <location filename="../ui/flows.py" line="357" />
+            <location filename="../ui/flows.py" line="454" />
             <source>确认提交</source>
             <extracomment>en: Confirm and submit</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="356" />
+            <location filename="../ui/flows.py" line="359" />
             <source>继续修改</source>
             <extracomment>en: Edit again</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="391" />
+            <location filename="../ui/flows.py" line="394" />
             <source>请选择换卡原因</source>
             <extracomment>en: Why do you need a new card?</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="400" />
+            <location filename="../ui/flows.py" line="403" />
             <source>照片未通过审核，请正对摄像头重新拍摄。</source>
             <extracomment>en: The photo was not accepted. Please look straight at the camera and try again.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="405" />
+            <location filename="../ui/flows.py" line="408" />
             <source>提交申请（到网点领取）</source>
             <extracomment>en: Apply (collect at an outlet)</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="408" />
+            <location filename="../ui/flows.py" line="411" />
             <source>改为邮寄</source>
             <extracomment>en: Send it by post instead</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="414" />
-            <location filename="../ui/flows.py" line="441" />
+            <location filename="../ui/flows.py" line="417" />
+            <location filename="../ui/flows.py" line="443" />
             <source>换卡原因</source>
             <extracomment>en: Reason</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="416" />
+            <location filename="../ui/flows.py" line="419" />
             <source>照片</source>
             <extracomment>en: Photo</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="418" />
+            <location filename="../ui/flows.py" line="421" />
             <source>已拍摄</source>
             <extracomment>en: Taken</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="420" />
+            <location filename="../ui/flows.py" line="423" />
             <source>无需照片</source>
             <extracomment>en: Not needed</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="424" />
+            <location filename="../ui/flows.py" line="427" />
             <source>请确认换卡申请并选择领卡方式</source>
             <extracomment>en: How would you like to get the new card?</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="432" />
+            <location filename="../ui/flows.py" line="435" />
             <source>该地址无法使用，请检查后重新填写。</source>
             <extracomment>en: This address cannot be used. Please check it.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="443" />
+            <location filename="../ui/flows.py" line="445" />
             <source>领卡方式</source>
             <extracomment>en: Delivery</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="447" />
+            <location filename="../ui/flows.py" line="449" />
             <source>邮寄地址</source>
             <extracomment>en: Address</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/flows.py" line="450" />
+            <location filename="../ui/flows.py" line="452" />
             <source>确认提交换卡申请？</source>
             <extracomment>en: Apply for a new card?</extracomment>
             <translation type="unfinished" />
@@ -3105,163 +3105,163 @@
     <context>
         <name>texts</name>
         <message>
-            <location filename="../ui/texts.py" line="25" />
+            <location filename="../ui/texts.py" line="27" />
             <source>修改密码</source>
             <extracomment>en: Change PIN</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="28" />
+            <location filename="../ui/texts.py" line="30" />
             <source>忘记密码（重置）</source>
             <extracomment>en: Forgot PIN (reset)</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="31" />
+            <location filename="../ui/texts.py" line="33" />
             <source>密码解锁</source>
             <extracomment>en: Unblock PIN</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="34" />
+            <location filename="../ui/texts.py" line="36" />
             <source>挂失</source>
             <extracomment>en: Report a lost card</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="37" />
+            <location filename="../ui/texts.py" line="39" />
             <source>解除挂失</source>
             <extracomment>en: Cancel a loss report</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="40" />
+            <location filename="../ui/texts.py" line="42" />
             <source>修改个人信息</source>
             <extracomment>en: Update my details</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="43" />
+            <location filename="../ui/texts.py" line="45" />
             <source>查询卡状态和制卡进度</source>
             <extracomment>en: Card status and progress</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="46" />
+            <location filename="../ui/texts.py" line="48" />
             <source>申请换卡</source>
             <extracomment>en: Apply for a new card</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="48" />
+            <location filename="../ui/texts.py" line="50" />
             <source>业务</source>
             <extracomment>en: Service</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="55" />
+            <location filename="../ui/texts.py" line="57" />
             <source>记得原密码，想换新密码</source>
             <extracomment>en: You know your PIN and want a new one</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="58" />
+            <location filename="../ui/texts.py" line="60" />
             <source>通过短信验证设置新密码</source>
             <extracomment>en: Set a new PIN with a text message code</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="61" />
+            <location filename="../ui/texts.py" line="63" />
             <source>密码输错被锁，仍记得密码</source>
             <extracomment>en: Wrong PIN typed too often, you still know it</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="64" />
+            <location filename="../ui/texts.py" line="66" />
             <source>找回了已挂失的卡</source>
             <extracomment>en: Your lost card was found</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="67" />
+            <location filename="../ui/texts.py" line="69" />
             <source>手机号码、地址等</source>
             <extracomment>en: Phone number, address and more</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="70" />
+            <location filename="../ui/texts.py" line="72" />
             <source>卡片状态和新卡制作进度</source>
             <extracomment>en: Card status and where your new card is</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="73" />
+            <location filename="../ui/texts.py" line="75" />
             <source>卡片到期、损坏或无法使用</source>
             <extracomment>en: Expired, damaged or unreadable card</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="76" />
+            <location filename="../ui/texts.py" line="78" />
             <source>防止卡片被他人使用</source>
             <extracomment>en: Stop your card from being used</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="85" />
+            <location filename="../ui/texts.py" line="87" />
             <source>发送短信验证码到我的手机</source>
             <extracomment>en: Text message code to my phone</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="88" />
+            <location filename="../ui/texts.py" line="90" />
             <source>刷脸验证</source>
             <extracomment>en: Face check with the camera</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="90" />
+            <location filename="../ui/texts.py" line="92" />
             <source>其他方式</source>
             <extracomment>en: Other way</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="98" />
+            <location filename="../ui/texts.py" line="100" />
             <source>临时挂失</source>
             <extracomment>en: Temporary loss report</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="101" />
+            <location filename="../ui/texts.py" line="103" />
             <source>正式挂失</source>
             <extracomment>en: Formal loss report</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="108" />
+            <location filename="../ui/texts.py" line="110" />
             <source>卡片暂停使用，找回后可以解除挂失。卡片可能找回时选择。</source>
             <extracomment>en: The card stops working until you cancel the report. Choose this if the card may turn up.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="111" />
+            <location filename="../ui/texts.py" line="113" />
             <source>卡片永久停用，之后需要申请补卡。</source>
             <extracomment>en: The card is stopped for good; you then apply for a replacement card.</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="118" />
+            <location filename="../ui/texts.py" line="120" />
             <source>直到我解除挂失</source>
             <extracomment>en: Until I cancel it</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="121" />
+            <location filename="../ui/texts.py" line="123" />
             <source>长期（直到我解除挂失）</source>
             <extracomment>en: Long-term (until I cancel it)</extracomment>
             <translation type="unfinished" />
         </message>
         <message numerus="yes">
-            <location filename="../ui/texts.py" line="126" />
+            <location filename="../ui/texts.py" line="128" />
             <source>%n 天，到期自动解除</source>
             <extracomment>en: %n days, then it ends by itself</extracomment>
             <translation>
@@ -3269,457 +3269,457 @@
             </translation>
         </message>
         <message>
-            <location filename="../ui/texts.py" line="135" />
+            <location filename="../ui/texts.py" line="137" />
             <source>卡片有效期已到或即将到期</source>
             <extracomment>en: The card has expired or will soon</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="137" />
+            <location filename="../ui/texts.py" line="139" />
             <source>卡片损坏</source>
             <extracomment>en: The card is damaged</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="139" />
+            <location filename="../ui/texts.py" line="141" />
             <source>卡片无法读取</source>
             <extracomment>en: The card cannot be read</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="141" />
+            <location filename="../ui/texts.py" line="143" />
             <source>换领新一代社会保障卡</source>
             <extracomment>en: Change to a new-generation card</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="143" />
+            <location filename="../ui/texts.py" line="145" />
             <source>本人相貌变化较大</source>
             <extracomment>en: I look different from the photo on the card</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="145" />
+            <location filename="../ui/texts.py" line="147" />
             <source>儿童年满 7 周岁</source>
             <extracomment>en: A child turning 7</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="147" />
+            <location filename="../ui/texts.py" line="149" />
             <source>年满 18 周岁</source>
             <extracomment>en: Turning 18</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="151" />
+            <location filename="../ui/texts.py" line="153" />
             <source>其他原因</source>
             <extracomment>en: Other reason</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="158" />
+            <location filename="../ui/texts.py" line="160" />
             <source>请站到摄像头前</source>
             <extracomment>en: Please stand in front of the camera</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="160" />
+            <location filename="../ui/texts.py" line="162" />
             <source>镜头前请只留一人</source>
             <extracomment>en: Only one person in front of the camera, please</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="162" />
+            <location filename="../ui/texts.py" line="164" />
             <source>请再靠近一点</source>
             <extracomment>en: Please come a little closer</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="164" />
+            <location filename="../ui/texts.py" line="166" />
             <source>请稍微后退一点</source>
             <extracomment>en: Please step back a little</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="166" />
+            <location filename="../ui/texts.py" line="168" />
             <source>请移到画面中间</source>
             <extracomment>en: Please move to the middle of the picture</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="168" />
+            <location filename="../ui/texts.py" line="170" />
             <source>请摆正头部，正对摄像头</source>
             <extracomment>en: Please hold your head straight and face the camera</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="170" />
+            <location filename="../ui/texts.py" line="172" />
             <source>光线太暗，请联系工作人员</source>
             <extracomment>en: It is too dark here; please ask the staff for help</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="172" />
+            <location filename="../ui/texts.py" line="174" />
             <source>光线太亮，请避开直射光</source>
             <extracomment>en: It is too bright; please step out of the direct light</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="174" />
+            <location filename="../ui/texts.py" line="176" />
             <source>脸部光线不均匀，请正对屏幕</source>
             <extracomment>en: The light on your face is uneven</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="176" />
+            <location filename="../ui/texts.py" line="178" />
             <source>请保持不动</source>
             <extracomment>en: Please keep still</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="178" />
+            <location filename="../ui/texts.py" line="180" />
             <source>背景须为白色，请站到白色背景前</source>
             <extracomment>en: The background must be white; please stand in front of the white wall</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="182" />
+            <location filename="../ui/texts.py" line="184" />
             <source>很好，请保持不动……</source>
             <extracomment>en: Good. Please keep still...</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="185" />
+            <location filename="../ui/texts.py" line="187" />
             <source>请正对摄像头</source>
             <extracomment>en: Please look straight at the camera</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="197" />
+            <location filename="../ui/texts.py" line="199" />
             <source>照片不符合制卡要求，请重新拍摄</source>
             <extracomment>en: The picture did not meet the card photo rules; please try again</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="203" />
+            <location filename="../ui/texts.py" line="205" />
             <source>到服务网点领取</source>
             <extracomment>en: Collect it at a service outlet</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="206" />
+            <location filename="../ui/texts.py" line="208" />
             <source>邮寄到家</source>
             <extracomment>en: Send it by post</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="208" />
+            <location filename="../ui/texts.py" line="210" />
             <source>领取方式</source>
             <extracomment>en: Delivery</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="216" />
+            <location filename="../ui/texts.py" line="218" />
             <source>手机号码</source>
             <extracomment>en: Mobile phone</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="218" />
+            <location filename="../ui/texts.py" line="220" />
             <source>常住地址</source>
             <extracomment>en: Home address</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="220" />
+            <location filename="../ui/texts.py" line="222" />
             <source>通讯地址</source>
             <extracomment>en: Mailing address</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="222" />
+            <location filename="../ui/texts.py" line="224" />
             <source>证件有效期</source>
             <extracomment>en: ID card valid until</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="224" />
+            <location filename="../ui/texts.py" line="226" />
             <source>民族</source>
             <extracomment>en: Ethnic group</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="226" />
+            <location filename="../ui/texts.py" line="228" />
             <source>国籍</source>
             <extracomment>en: Nationality</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="228" />
+            <location filename="../ui/texts.py" line="230" />
             <source>性别</source>
             <extracomment>en: Gender</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="230" />
+            <location filename="../ui/texts.py" line="232" />
             <source>姓名</source>
             <extracomment>en: Name</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="232" />
+            <location filename="../ui/texts.py" line="234" />
             <source>身份证号码</source>
             <extracomment>en: ID number</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="234" />
+            <location filename="../ui/texts.py" line="236" />
             <source>照片</source>
             <extracomment>en: Photo</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="238" />
+            <location filename="../ui/texts.py" line="240" />
             <source>信息</source>
             <extracomment>en: Information</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="244" />
+            <location filename="../ui/texts.py" line="246" />
             <source>男</source>
             <extracomment>en: Male</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="247" />
+            <location filename="../ui/texts.py" line="249" />
             <source>女</source>
             <extracomment>en: Female</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="250" />
+            <location filename="../ui/texts.py" line="252" />
             <source>未说明</source>
             <extracomment>en: Not stated</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="256" />
+            <location filename="../ui/texts.py" line="258" />
             <source>（未登记）</source>
             <extracomment>en: (not on record)</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="264" />
+            <location filename="../ui/texts.py" line="266" />
             <source>正常使用</source>
             <extracomment>en: In use</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="267" />
+            <location filename="../ui/texts.py" line="269" />
             <source>临时挂失中</source>
             <extracomment>en: Temporarily reported lost</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="269" />
+            <location filename="../ui/texts.py" line="271" />
             <source>已正式挂失</source>
             <extracomment>en: Formally reported lost</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="271" />
+            <location filename="../ui/texts.py" line="273" />
             <source>尚未启用</source>
             <extracomment>en: Not activated yet</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="273" />
+            <location filename="../ui/texts.py" line="275" />
             <source>已注销</source>
             <extracomment>en: Cancelled</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="275" />
+            <location filename="../ui/texts.py" line="277" />
             <source>已换卡</source>
             <extracomment>en: Replaced by a new card</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="277" />
+            <location filename="../ui/texts.py" line="279" />
             <source>已过期</source>
             <extracomment>en: Expired</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="281" />
+            <location filename="../ui/texts.py" line="283" />
             <source>未知</source>
             <extracomment>en: Unknown</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="287" />
+            <location filename="../ui/texts.py" line="289" />
             <source>申请已受理</source>
             <extracomment>en: Application accepted</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="289" />
+            <location filename="../ui/texts.py" line="291" />
             <source>已上传省级系统</source>
             <extracomment>en: Sent to the province</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="291" />
+            <location filename="../ui/texts.py" line="293" />
             <source>银行账户已开通</source>
             <extracomment>en: Bank account opened</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="293" />
+            <location filename="../ui/texts.py" line="295" />
             <source>卡片已制作</source>
             <extracomment>en: Card manufactured</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="295" />
+            <location filename="../ui/texts.py" line="297" />
             <source>卡片已写入个人信息</source>
             <extracomment>en: Card personalised</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="297" />
+            <location filename="../ui/texts.py" line="299" />
             <source>已送达服务网点</source>
             <extracomment>en: Delivered to the outlet</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="299" />
+            <location filename="../ui/texts.py" line="301" />
             <source>可以领取</source>
             <extracomment>en: Ready for pickup</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="301" />
+            <location filename="../ui/texts.py" line="303" />
             <source>已领取</source>
             <extracomment>en: Collected</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="305" />
+            <location filename="../ui/texts.py" line="307" />
             <source>办理中</source>
             <extracomment>en: In progress</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="311" />
+            <location filename="../ui/texts.py" line="313" />
             <source>换卡</source>
             <extracomment>en: New card (renewal)</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="314" />
+            <location filename="../ui/texts.py" line="316" />
             <source>补卡</source>
             <extracomment>en: Replacement card</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="317" />
+            <location filename="../ui/texts.py" line="319" />
             <source>首次申领</source>
             <extracomment>en: First card</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="319" />
+            <location filename="../ui/texts.py" line="321" />
             <source>制卡申请</source>
             <extracomment>en: Card application</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="331" />
+            <location filename="../ui/texts.py" line="333" />
             <source>长期</source>
             <extracomment>en: Long-term</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="353" />
+            <location filename="../ui/texts.py" line="355" />
             <source>中国</source>
             <extracomment>en: China</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="355" />
+            <location filename="../ui/texts.py" line="357" />
             <source>中国香港</source>
             <extracomment>en: Hong Kong, China</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="357" />
+            <location filename="../ui/texts.py" line="359" />
             <source>中国澳门</source>
             <extracomment>en: Macao, China</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="359" />
+            <location filename="../ui/texts.py" line="361" />
             <source>中国台湾</source>
             <extracomment>en: Taiwan, China</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="361" />
+            <location filename="../ui/texts.py" line="363" />
             <source>韩国</source>
             <extracomment>en: Korea</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="363" />
+            <location filename="../ui/texts.py" line="365" />
             <source>日本</source>
             <extracomment>en: Japan</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="365" />
+            <location filename="../ui/texts.py" line="367" />
             <source>越南</source>
             <extracomment>en: Viet Nam</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="367" />
+            <location filename="../ui/texts.py" line="369" />
             <source>俄罗斯</source>
             <extracomment>en: Russia</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="369" />
+            <location filename="../ui/texts.py" line="371" />
             <source>美国</source>
             <extracomment>en: United States</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="371" />
+            <location filename="../ui/texts.py" line="373" />
             <source>英国</source>
             <extracomment>en: United Kingdom</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="373" />
+            <location filename="../ui/texts.py" line="375" />
             <source>德国</source>
             <extracomment>en: Germany</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="375" />
+            <location filename="../ui/texts.py" line="377" />
             <source>法国</source>
             <extracomment>en: France</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="377" />
+            <location filename="../ui/texts.py" line="379" />
             <source>新加坡</source>
             <extracomment>en: Singapore</extracomment>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../ui/texts.py" line="379" />
+            <location filename="../ui/texts.py" line="381" />
             <source>马来西亚</source>
             <extracomment>en: Malaysia</extracomment>
             <translation type="unfinished" />

@@ -239,7 +239,8 @@ class KioskController(CitizenSessionMixin, ScreenPresenter, QObject):
             return
         self._journal_step(s, "service", service=service)
         try:
-            wf = make_workflow(service, s, self.services, self._citizen_client(s), self._run_later)
+            wf = make_workflow(service, s, self.services, self._citizen_client(s), self._run_later,
+                               camera_present=self.can_check_face())
         except errors.KioskError as exc:
             self.show_result(lambda err=exc: messages.describe(err), error=exc)
             return
@@ -256,7 +257,8 @@ class KioskController(CitizenSessionMixin, ScreenPresenter, QObject):
             return
         self._journal_step(s, "service", service=service)
         try:
-            wf = make_workflow(service, s, self.services, self._citizen_client(s), self._run_later)
+            wf = make_workflow(service, s, self.services, self._citizen_client(s), self._run_later,
+                               camera_present=self.can_check_face())
         except errors.KioskError as exc:
             self.show_result(lambda err=exc: messages.describe(err), error=exc)
             return

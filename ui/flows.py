@@ -15,7 +15,7 @@ the actions (``ctl.act(method, *args)``) on the card thread.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from PySide6.QtCore import QCoreApplication
 
@@ -28,6 +28,7 @@ from kiosk.workflows import pin_reset as pr
 from kiosk.workflows import pin_unblock as pu
 from kiosk.workflows import profile_change as pf
 from kiosk.workflows import renewal as rn
+from kiosk.workflows.base import Snapshot
 from kiosk.workflows.card_status import STATUS_SHOWN
 
 from . import messages, outcomes, texts
@@ -63,34 +64,33 @@ class FlowRenderer:
 
     def __init__(self, ctl: "KioskController"):
         self.ctl = ctl
-        # the renewal: "submit with pickup" chose the delivery and confirms in one tap
-        self._confirm_next = False
 
     @property
     def w(self):
         return self.ctl.window
 
     # --- the entry point ------------------------------------------------------------------
-    def render(self, wf: Any, snap: Any) -> None:
-        state, info = snap.state, snap.info
-        service = self._service_text(wf)
-        log.info("%s: %s", wf.NAME, state)
-        if self._ending(wf, state, info):
+    def render(self, wf: Any, snap: Snapshot) -> None:
+        """The screen of ``snap``; ``wf`` only receives the citizen's answers."""
+        service = self._service_text(snap.workflow)
+        log.info("%s: %s", snap.workflow, snap.state)
+        if self._ending(snap):
             return
-        handler = getattr(self, f"_{wf.NAME}", None)
-        if handler is not None and handler(wf, state, info, service):
+        handler = getattr(self, f"_{snap.workflow}", None)
+        if handler is not None and handler(wf, snap, service):
             return
-        if self._shared(wf, state, info, service):
+        if self._shared(wf, snap, service):
             return
-        log.warning("%s: no screen for state %s", wf.NAME, state)
+        log.warning("%s: no screen for state %s", snap.workflow, snap.state)
         self.ctl.show_busy()
 
-    def _service_text(self, wf: Any) -> Callable[[], str]:
-        name = {"loss_lift": "lift_loss"}.get(wf.NAME, wf.NAME)
+    def _service_text(self, name: str) -> Callable[[], str]:
+        name = {"loss_lift": "lift_loss"}.get(name, name)
         return lambda: texts.service_name(name)
 
     # --- endings every workflow shares -----------------------------------------------------
-    def _ending(self, wf: Any, state: str, info: dict) -> bool:
+    def _ending(self, snap: Snapshot) -> bool:
+        state, info, nxt = snap.state, snap.info, snap.next
         ctl = self.ctl
         if state == "CardRemoved":
             ctl.back_to_attract()
@@ -106,7 +106,7 @@ class FlowRenderer:
             err = info.get("error") or errors.Refusal(code=info.get("code") or "REFUSED",
                                                       details=dict(info))
             ctl.show_result(lambda: messages.describe(err), error=err)
-        elif state in (c.PIN_BLOCKED, pc.PIN_BLOCKED) and wf.finished:
+        elif state == c.PIN_BLOCKED and snap.finished:
             ctl.show_result(lambda: messages.describe(errors.PinBlocked()))
         elif state == c.IDENTITY_REFUSED:
             ctl.show_result(lambda: outcomes.identity_refused(info))
@@ -117,20 +117,19 @@ class FlowRenderer:
         return True
 
     # --- steps several workflows share -----------------------------------------------------
-    def _shared(self, wf: Any, state: str, info: dict, service) -> bool:
+    def _shared(self, wf: Any, snap: Snapshot, service) -> bool:
+        state, info, nxt = snap.state, snap.info, snap.next
         ctl = self.ctl
         if state == c.ENTER_PIN:
-            tries = info.get("tries_left")
+            tries = nxt.get("tries_left")
             msg = _msg(messages.wrong_pin(tries)) if tries is not None else None
             ctl.ask_pin(pin_steps.VERIFY, wf.enter_pin, msg, service=service)
         elif state == c.CHOOSE_IDENTITY_CHECK and info.get("sms_next"):
             ctl.show_busy()                     # the text message code is on its way
         elif state == c.CHOOSE_IDENTITY_CHECK:
-            methods = [m for m in info.get("methods") or ("sms",)
-                       if m != "face" or ctl.can_check_face()]
+            methods = list(nxt.get("choices") or ("sms",))
             if methods == ["sms"]:
-                if wf.state == state:           # not a snapshot the workflow has left
-                    ctl.act(wf.choose_sms)      # the only way: no question to ask
+                ctl.act(wf.sms_as_the_only_way)     # no question to ask
                 return True
             options = [Option(m, lambda m=m: texts.identity_method(m)) for m in methods]
             ctl.ask_choice(service=service,
@@ -140,7 +139,7 @@ class FlowRenderer:
                            actions={"sms": lambda: ctl.act(wf.choose_sms),
                                     "face": lambda: ctl.act(wf.choose_face)})
         elif state == c.ENTER_SMS_CODE:
-            self._sms_code(wf, info, service)
+            self._sms_code(wf, info, nxt, service)
         elif state == c.SHOW_FACE:
             message = None
             if info.get("reason") or info.get("code"):
@@ -156,7 +155,8 @@ class FlowRenderer:
             return False
         return True
 
-    def _sms_code(self, wf: Any, info: dict, service) -> None:
+    def _sms_code(self, wf: Any, info: Mapping[str, Any], nxt: Mapping[str, Any],
+                  service) -> None:
         ctl = self.ctl
         reason = info.get("reason")
         message = None
@@ -177,7 +177,7 @@ class FlowRenderer:
         #: en: Send the code again
         secondary = [Option("resend", lambda: translate("flows", "重新发送验证码"))]
         actions = {"resend": lambda: ctl.act(wf.resend_code)}
-        if (c.ENTER_SMS_CODE, "other_method") in wf.TRANSITIONS and ctl.can_check_face():
+        if nxt.get("other_method"):
             #: en: Another way
             secondary.append(Option("other", lambda: translate("flows", "换一种验证方式")))
             actions["other"] = lambda: ctl.act(wf.other_method)
@@ -193,13 +193,11 @@ class FlowRenderer:
                      secondary=secondary, actions=actions, auto_submit=True)
 
     # --- the PIN services ----------------------------------------------------------------------
-    def _pin_change(self, wf: Any, state: str, info: dict, service) -> bool:
+    def _pin_change(self, wf: Any, snap: Snapshot, service) -> bool:
+        state, info, nxt = snap.state, snap.info, snap.next
         ctl = self.ctl
         if state == pc.ENTER_CURRENT_PIN:
-            tries = info.get("tries_left")
-            if tries == 0:
-                ctl.show_result(lambda: messages.describe(errors.PinBlocked()))
-                return True
+            tries = nxt.get("tries_left")
             msg = _msg(messages.wrong_pin(tries)) if tries is not None else None
             ctl.ask_pin(pin_steps.CURRENT, wf.enter_current_pin, msg, busy=True)
         elif state == pc.ENTER_NEW_PIN:
@@ -214,7 +212,8 @@ class FlowRenderer:
             return False
         return True
 
-    def _pin_reset(self, wf: Any, state: str, info: dict, service) -> bool:
+    def _pin_reset(self, wf: Any, snap: Snapshot, service) -> bool:
+        state, info, nxt = snap.state, snap.info, snap.next
         ctl = self.ctl
         if state == pr.ENTER_NEW_PIN:
             reason = info.get("reason")
@@ -230,10 +229,11 @@ class FlowRenderer:
             return False
         return True
 
-    def _pin_unblock(self, wf: Any, state: str, info: dict, service) -> bool:
+    def _pin_unblock(self, wf: Any, snap: Snapshot, service) -> bool:
+        state, info, nxt = snap.state, snap.info, snap.next
         ctl = self.ctl
         if state == pu.ENTER_REMEMBERED_PIN:
-            tries = info.get("tries_left")
+            tries = nxt.get("tries_left")
             msg = _msg(messages.wrong_pin(tries)) if tries is not None else None
             ctl.ask_pin(pin_steps.REMEMBERED, wf.enter_pin, msg, service=service)
         elif state == pu.PIN_UNBLOCKED:
@@ -243,11 +243,12 @@ class FlowRenderer:
         return True
 
     # --- losses ------------------------------------------------------------------------------------
-    def _loss_report(self, wf: Any, state: str, info: dict, service) -> bool:
+    def _loss_report(self, wf: Any, snap: Snapshot, service) -> bool:
+        state, info, nxt = snap.state, snap.info, snap.next
         ctl = self.ctl
         cancel = _cancel()
         if state == lr.CHOOSE_LOSS_KIND:
-            kinds = list(info.get("kinds") or ())
+            kinds = list(nxt.get("choices") or ())
             options = [Option(k, lambda k=k: texts.loss_kind(k), lambda k=k: texts.loss_kind_hint(k))
                        for k in kinds]
             ctl.ask_choice(service=service,
@@ -257,12 +258,12 @@ class FlowRenderer:
                            actions={**{k: (lambda k=k: ctl.act(wf.choose_kind, k)) for k in kinds},
                                     "cancel": ctl.cancel_workflow})
         elif state == lr.CHOOSE_LOSS_DURATION:
-            durations = list(info.get("durations") or ())
+            durations = list(nxt.get("choices") or ())
             days = info.get("auto_lift_days") or {}
             options = [Option(d, lambda d=d: texts.loss_duration(d, days.get(d))) for d in durations]
             actions = {d: (lambda d=d: ctl.act(wf.choose_duration, d)) for d in durations}
             secondary = []
-            if len(info.get("kinds") or ()) > 1:
+            if nxt.get("back"):
                 #: en: Back
                 secondary.append(Option("back", lambda: translate("flows", "返回上一步")))
                 actions["back"] = lambda: ctl.act(wf.change_choice)
@@ -285,8 +286,7 @@ class FlowRenderer:
             #: en: Report it lost
             actions = [Option("confirm", lambda: translate("flows", "确认挂失"))]
             handlers = {"confirm": lambda: ctl.act(wf.confirm)}
-            if (lr.CONFIRM_LOSS, "choose_kind_again") in wf.TRANSITIONS and (
-                    len(wf.kinds) > 1 or len(getattr(wf, "durations", ())) > 1):
+            if nxt.get("choose_again"):
                 #: en: Choose again
                 actions.append(Option("change", lambda: translate("flows", "重新选择")))
                 handlers["change"] = lambda: ctl.act(wf.change_choice)
@@ -302,7 +302,8 @@ class FlowRenderer:
             return False
         return True
 
-    def _loss_lift(self, wf: Any, state: str, info: dict, service) -> bool:
+    def _loss_lift(self, wf: Any, snap: Snapshot, service) -> bool:
+        state, info, nxt = snap.state, snap.info, snap.next
         ctl = self.ctl
         if state == ll.CONFIRM_LIFT:
             rows = [
@@ -330,14 +331,16 @@ class FlowRenderer:
         return True
 
     # --- status -------------------------------------------------------------------------------------
-    def _card_status(self, wf: Any, state: str, info: dict, service) -> bool:
+    def _card_status(self, wf: Any, snap: Snapshot, service) -> bool:
+        state, info, nxt = snap.state, snap.info, snap.next
         if state == STATUS_SHOWN:
             self.ctl.show_status(info.get("card"), info.get("applications") or [])
             return True
         return False
 
     # --- profile --------------------------------------------------------------------------------------
-    def _profile_change(self, wf: Any, state: str, info: dict, service) -> bool:
+    def _profile_change(self, wf: Any, snap: Snapshot, service) -> bool:
+        state, info, nxt = snap.state, snap.info, snap.next
         ctl = self.ctl
         if state == pf.EDIT_PROFILE:
             ctl.edit_profile(wf, info, service)
@@ -380,11 +383,11 @@ class FlowRenderer:
         return str(value)
 
     # --- renewal ----------------------------------------------------------------------------------------
-    def _renewal(self, wf: Any, state: str, info: dict, service) -> bool:
+    def _renewal(self, wf: Any, snap: Snapshot, service) -> bool:
+        state, info, nxt = snap.state, snap.info, snap.next
         ctl = self.ctl
         cancel = _cancel()
         if state == rn.CHOOSE_REASON:
-            self._confirm_next = False
             reasons = list(info.get("reasons") or ())
             ctl.ask_choice(service=service,
                            #: en: Why do you need a new card?
@@ -403,7 +406,7 @@ class FlowRenderer:
             on_record = info.get("on_record")
             #: en: Apply (collect at an outlet)
             actions = [Option("pickup", lambda: translate("flows", "提交申请（到网点领取）"))]
-            handlers = {"pickup": lambda: self._pickup_and_confirm(wf)}
+            handlers = {"pickup": lambda: ctl.act(wf.apply_with_pickup)}
             #: en: Send it by post instead
             actions.append(Option("mail", lambda: translate("flows", "改为邮寄")))
             handlers["mail"] = lambda: ctl.act(wf.choose_delivery, "mail")
@@ -411,11 +414,11 @@ class FlowRenderer:
             handlers["cancel"] = ctl.cancel_workflow
             rows = [
                 #: en: Reason
-                (lambda: translate("flows", "换卡原因"), lambda: texts.renewal_reason(wf.reason)),
+                (lambda: translate("flows", "换卡原因"), lambda: texts.renewal_reason(info.get("reason"))),
                 #: en: Photo
                 (lambda: translate("flows", "照片"),
                  #: en: Taken
-                 lambda: translate("flows", "已拍摄") if wf.photo is not None
+                 lambda: translate("flows", "已拍摄") if info.get("photo")
                  #: en: Not needed
                  else translate("flows", "无需照片")),
             ]
@@ -432,9 +435,8 @@ class FlowRenderer:
                 message = lambda: translate("flows", "该地址无法使用，请检查后重新填写。")
             ctl.ask_address(wf, service, on_record, message)
         elif state == rn.CONFIRM_RENEWAL:
-            if self._confirm_next:
-                self._confirm_next = False
-                ctl.act(wf.confirm)
+            if info.get("confirming"):      # 提交申请（到网点领取）: on its way
+                ctl.show_busy()
                 return True
             rows = [
                 #: en: Reason
@@ -460,7 +462,3 @@ class FlowRenderer:
         else:
             return False
         return True
-
-    def _pickup_and_confirm(self, wf: Any) -> None:
-        self._confirm_next = True
-        self.ctl.act(wf.choose_delivery, "pickup")

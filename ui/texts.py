@@ -14,6 +14,8 @@ import datetime as dt
 
 from PySide6.QtCore import QCoreApplication
 
+from kiosk.loss_terms import UNTIL_LIFTED
+
 translate = QCoreApplication.translate
 
 
@@ -113,7 +115,7 @@ def loss_kind_hint(kind: str) -> str:
 
 
 def loss_duration(duration: str | None, days: int | None = None) -> str:
-    if duration in (None, "until_lifted"):
+    if duration in (None, UNTIL_LIFTED):
         #: en: Until I cancel it
         return translate("texts", "直到我解除挂失")
     if duration == "long":

@@ -25,6 +25,9 @@ import logging
 
 from flask import Blueprint
 
+from kiosk.loss_terms import API_LOSS_DURATIONS as LOSS_DURATIONS
+from kiosk.loss_terms import LOSS_KINDS
+
 from .. import db
 from ..app import now, state
 from ..auth import current_kiosk_id
@@ -39,8 +42,6 @@ log = logging.getLogger("backoffice.card")
 
 bp = Blueprint("card", __name__)
 
-LOSS_KINDS = ("temporary", "formal")
-LOSS_DURATIONS = ("7d", "15d", "long")
 
 
 def citizen_card(c: Citizen) -> Card | None:

@@ -218,6 +218,60 @@ class Attempt:
         self._outcome, self._error_code = outcome, code
 
 
+class ServiceAttempt:
+    """A citizen service's attempt whose writes never raise.
+
+    :meth:`begin` raises when the journal cannot be written at all (``JournalUnavailable``:
+    ``docs/journal.md``, no service starts and the kiosk says so); after that, a write
+    that fails (a full disk mid-service) is logged and the service goes on: the journal
+    must not end a citizen's service. Only a privacy breach raises
+    (:class:`~kiosk.journal.guard.JournalPrivacyError`: a PIN about to be written is a bug).
+    """
+
+    def __init__(self, journal: "Journal", record: Attempt, owner: str):
+        self.journal = journal
+        #: the journal's :class:`Attempt` (the outbox settles it)
+        self.record = record
+        self._owner = owner
+
+    @classmethod
+    def begin(cls, journal: "Journal", service: str, *, card_no: str | None = None,
+              ssn: str | None = None) -> "ServiceAttempt":
+        return cls(journal, journal.begin(service, card_no=card_no, ssn=ssn), service)
+
+    @property
+    def id(self) -> int:
+        return self.record.id
+
+    def _quietly(self, what: str, write, *args: Any, **kw: Any) -> None:
+        from .guard import JournalPrivacyError
+
+        try:
+            write(*args, **kw)
+        except JournalPrivacyError:
+            raise
+        except Exception:  # noqa: BLE001 - the journal must not end a citizen's service
+            log.exception("%s: could not journal %s", self._owner, what)
+
+    def step(self, name: str, **data: Any) -> None:
+        self._quietly(f"step {name}", self.record.step, name,
+                      **{k: v for k, v in data.items() if v is not None})
+
+    def identify(self, *, card_no: str | None = None, ssn: str | None = None) -> None:
+        self._quietly("the masked ids", self.record.identify, card_no=card_no, ssn=ssn)
+
+    def end(self, outcome: str, error_code: str | None = None) -> None:
+        def finish() -> None:
+            self.record.outcome(outcome, error_code)
+            self.journal.end(self.record)
+        self._quietly("the end", finish)
+
+    def settle_after_end(self, step: Mapping[str, Any]) -> None:
+        """What happened after the attempt ended (a card command that had been sent)."""
+        self._quietly(f"step {step.get('step')} after the end", self.journal.settle, self.id,
+                      "ok", CARD_CHANGED, step=dict(step))
+
+
 class Journal:
     """The journal on one SQLite file (``":memory:"`` for a throw-away one).
 

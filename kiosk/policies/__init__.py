@@ -23,10 +23,8 @@ from .pack import (
     Regulation,
     Rule,
     RulePack,
-    jurisdictions,
-    load_pack,
-    load_pack_file,
 )
+from .loading import jurisdictions, load_pack, load_pack_file
 
 __all__ = [
     "ARTICLE_RE", "CHANNELS", "EDITABLE_FIELDS", "FEE_WAIVED_REASONS", "KEY_FIELDS",

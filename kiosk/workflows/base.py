@@ -31,10 +31,15 @@ class InvalidTransition(RuntimeError):
 
 @dataclass(frozen=True)
 class Snapshot:
+    """Everything the screen gets: the state, its facts (``info``) and what the citizen
+    may do next (``next``: the choices still open, whether "choose again" exists,
+    tries left, the article of a refusal; see :meth:`Workflow.next_steps`)."""
+
     workflow: str
     state: str
     finished: bool
     info: Mapping[str, Any] = field(default_factory=dict)
+    next: Mapping[str, Any] = field(default_factory=dict)
 
 
 class Workflow:
@@ -66,7 +71,16 @@ class Workflow:
         return self.state in self.FINAL or self.state in self.COMMON_FINAL
 
     def snapshot(self) -> Snapshot:
-        return Snapshot(self.NAME, self.state, self.finished, dict(self.info))
+        with self._lock:
+            return Snapshot(self.NAME, self.state, self.finished, dict(self.info),
+                            dict(self.next_steps()))
+
+    def next_steps(self) -> Mapping[str, Any]:
+        """What the citizen may do in the current state, beyond its one obvious answer:
+        ``choices`` (still open), ``choose_again`` / ``back`` (a way back exists),
+        ``other_method`` (another identity check), ``tries_left``, ``article``. The
+        screen offers exactly these; a workflow decides them from its own rules."""
+        return {}
 
     def subscribe(self, callback: Callable[[Snapshot], None]) -> Callable[[], None]:
         self._subscribers.append(callback)

@@ -57,8 +57,7 @@ class CardEffects:
     def _start_card_effects(self) -> None:
         self.card_effect = None
         self._effect_listeners: list[Callable[[str], Any]] = []
-        attempt = getattr(self, "_attempt", None)
-        self._effect_attempt_id = attempt.id if attempt is not None else None
+        self._effect_attempt = getattr(self, "_attempt", None)
 
     def on_card_effect(self, callback: Callable[[str], Any]) -> None:
         """``callback(effect)`` after each card effect is journalled (any thread)."""
@@ -70,16 +69,12 @@ class CardEffects:
             self.card_effect = effect
             ended = self.finished
             attempt = self._attempt
-        try:
-            if attempt is not None and not ended:
-                attempt.step(step, **{CARD_EFFECT: effect})
-            elif self.journal is not None and self._effect_attempt_id is not None:
-                # the workflow ended while the card ran the command (pulled, cancelled)
-                self.journal.settle(self._effect_attempt_id, "ok", CARD_CHANGED,
-                                    step={"step": step, CARD_EFFECT: effect,
-                                          "after_end": True})
-        except Exception:  # noqa: BLE001 - the journal must not end a citizen's service
-            log.exception("%s: could not journal the card's %s", self.NAME, effect)
+        if attempt is not None and not ended:
+            attempt.step(step, **{CARD_EFFECT: effect})
+        elif self._effect_attempt is not None:
+            # the workflow ended while the card ran the command (pulled, cancelled)
+            self._effect_attempt.settle_after_end({"step": step, CARD_EFFECT: effect,
+                                                   "after_end": True})
         for callback in list(self._effect_listeners):
             try:
                 callback(effect)

@@ -18,13 +18,16 @@ Rules: the pack's ``query_at_kiosk`` (services ``card_status`` and
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from kiosk.backoffice_types import CardStatus
 from kiosk.errors import CardNotFound
 
-from .common import (CARD_HOLDER_ROWS, ENTER_IDENTITY, ENTER_PIN, ENTER_SMS_CODE, IDENTIFIED,
-                     IDENTITY_REFUSED, PIN_BLOCKED, IdentityStep, PinStep, ServiceWorkflow,
-                     card_ids)
+from .common import (ENTER_IDENTITY, ENTER_PIN, ENTER_SMS_CODE, IDENTIFIED, IDENTITY_REFUSED,
+                     PIN_BLOCKED, ServiceWorkflow, card_ids)
+from .identity import CARD_HOLDER_ROWS, IdentityStep, PinStep
+from .ports import BackOffice, PinCard, RulePack
 
 STATUS_SHOWN = "StatusShown"
 
@@ -48,7 +51,8 @@ class CardStatusQuery(PinStep, IdentityStep, ServiceWorkflow):
     }
     FINAL = frozenset({STATUS_SHOWN, PIN_BLOCKED, IDENTITY_REFUSED})
 
-    def __init__(self, client: Any, pack: Any, *, card: Any = None, card_info: Any = None,
+    def __init__(self, client: BackOffice, pack: RulePack, *, card: PinCard | None = None,
+                 card_info: Any = None,
                  **kw: Any):
         """With the card: ``card`` (the :class:`~devices.card.ssc.SscCard`) and
         ``card_info`` (read with authentication); without: neither."""
@@ -91,7 +95,7 @@ class CardStatusQuery(PinStep, IdentityStep, ServiceWorkflow):
                  applications=[timeline(a, self.pack) for a in applications])
 
 
-def card_summary(card: Any, today) -> dict[str, Any] | None:
+def card_summary(card: CardStatus | None, today: dt.date) -> dict[str, Any] | None:
     """What the status screen shows of ``GET /v1/me/card`` (the card number masked)."""
     if card is None:
         return None
@@ -109,7 +113,7 @@ def card_summary(card: Any, today) -> dict[str, Any] | None:
     }
 
 
-def timeline(application: Any, pack: Any) -> dict[str, Any]:
+def timeline(application: Any, pack: RulePack) -> dict[str, Any]:
     """One application's stages in the pack's order: reached (with its time) or not yet."""
     order = list(pack.value("production_stages"))
     reached = {s.stage: s.at for s in application.stages}

@@ -21,9 +21,10 @@ from typing import Any
 from kiosk.backoffice_calls import lift_loss_call
 from kiosk.errors import CardNotLost, FormalLossNotLiftable, KioskError
 
-from .common import (CARD_HOLDER_ROWS, ENTER_PIN, IDENTIFIED, IDENTITY_REFUSED, PIN_BLOCKED,
-                     IdentityStep, PinStep, ServiceWorkflow, card_ids, not_offered_error,
-                     refusal)
+from .common import (ENTER_PIN, IDENTIFIED, IDENTITY_REFUSED, PIN_BLOCKED, ServiceWorkflow,
+                     card_ids, not_offered_error, refusal)
+from .identity import CARD_HOLDER_ROWS, IdentityStep, PinStep
+from .ports import BackOffice, PinCard, RulePack
 
 CONFIRM_LIFT = "ConfirmLift"
 LOSS_LIFTED = "LossLifted"
@@ -46,7 +47,8 @@ class LossLift(PinStep, IdentityStep, ServiceWorkflow):
     FINAL = frozenset({LOSS_LIFTED, LIFT_PENDING, PIN_BLOCKED, IDENTITY_REFUSED})
     PENDING = frozenset({LIFT_PENDING})
 
-    def __init__(self, card: Any, card_info: Any, client: Any, pack: Any, **kw: Any):
+    def __init__(self, card: PinCard, card_info: Any, client: BackOffice, pack: RulePack,
+                 **kw: Any):
         """``card``: the :class:`~devices.card.ssc.SscCard` in the reader; ``card_info``:
         what :func:`~devices.card.ssc.read_card_info` read with authentication."""
         super().__init__(client, pack, **card_ids(card_info), **kw)

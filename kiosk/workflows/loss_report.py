@@ -21,11 +21,14 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.backoffice_calls import report_loss_call
-from kiosk.errors import (CardAlreadyLost, CardCancelled, CardNotFound, CardReplaced,
-                          KioskError)
+from kiosk.backoffice_types import CardStatus
+from kiosk.errors import CardAlreadyLost, CardNotFound, KioskError
+from kiosk.loss_terms import KIND_SERVICES, api_duration
 
-from .common import (ENTER_IDENTITY, ENTER_SMS_CODE, IDENTITY_REFUSED, IdentityStep,
-                     ServiceWorkflow, refusal)
+from .common import (ENTER_IDENTITY, ENTER_SMS_CODE, IDENTITY_REFUSED, ServiceWorkflow, refusal,
+                     void_card_refusal)
+from .identity import IdentityStep
+from .ports import BackOffice, RulePack
 
 CHECKING_CARD = "CheckingCard"
 CHOOSE_LOSS_KIND = "ChooseLossKind"
@@ -34,13 +37,6 @@ CONFIRM_LOSS = "ConfirmLoss"
 LOSS_REPORTED = "LossReported"
 LOSS_PENDING = "LossPending"
 
-#: the pack's duration -> what the API sends
-UNTIL_LIFTED = "until_lifted"
-KIND_SERVICES = {"temporary": "temporary_loss", "formal": "formal_loss"}
-
-
-def api_duration(duration: str | None) -> str | None:
-    return None if duration in (None, UNTIL_LIFTED) else duration
 
 
 class LossReport(IdentityStep, ServiceWorkflow):
@@ -75,7 +71,7 @@ class LossReport(IdentityStep, ServiceWorkflow):
     FINAL = frozenset({LOSS_REPORTED, LOSS_PENDING, IDENTITY_REFUSED})
     PENDING = frozenset({LOSS_PENDING})
 
-    def __init__(self, client: Any, pack: Any, **kw: Any):
+    def __init__(self, client: BackOffice, pack: RulePack, **kw: Any):
         """Without the card: ``client`` (:class:`~kiosk.backoffice_client.BackOfficeClient`),
         ``pack`` (:class:`~kiosk.policies.RulePack`); ``journal``, ``outbox``,
         ``run_later``, ``today`` as for every :class:`ServiceWorkflow`.
@@ -121,12 +117,11 @@ class LossReport(IdentityStep, ServiceWorkflow):
         self.duration = self.durations[0] if self.kind == "temporary" else None
         self._go("nothing_to_choose", **self._confirm_info())
 
-    def _kinds_for(self, card: Any) -> tuple[str, ...] | KioskError:
+    def _kinds_for(self, card: CardStatus) -> tuple[str, ...] | KioskError:
         status = card.status
-        if status == "cancelled":
-            return refusal(CardCancelled, self.pack, status=status)
-        if status == "replaced":
-            return refusal(CardReplaced, self.pack, status=status)
+        void = void_card_refusal(card, self.pack)
+        if void is not None:
+            return void
         if status == "lost" or (status == "temp_lost" and "formal" not in self.kinds):
             loss = card.loss
             return refusal(CardAlreadyLost, self.pack, status=status,
@@ -172,6 +167,20 @@ class LossReport(IdentityStep, ServiceWorkflow):
             self._go("choose_kind_again", **self._choice_info())
         else:
             raise ValueError("there is nothing else to choose")
+
+    def next_steps(self) -> dict[str, Any]:
+        """The kinds still open (a temporary loss can only be made formal), the durations,
+        and whether the citizen can go back to choose again."""
+        nxt = dict(super().next_steps())
+        if self.state == CHOOSE_LOSS_KIND:
+            nxt["choices"] = self._available
+        elif self.state == CHOOSE_LOSS_DURATION:
+            nxt["choices"] = self.durations
+            nxt["back"] = len(self._available) > 1
+        elif self.state == CONFIRM_LOSS:
+            nxt["choose_again"] = (self.kind == "temporary" and len(self.durations) > 1
+                                   or len(self._available) > 1)
+        return nxt
 
     # --- the report ----------------------------------------------------------------------------
     def confirm(self) -> None:

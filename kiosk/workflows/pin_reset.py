@@ -5,8 +5,8 @@ on file (SMS) or by the camera (face); the back office's HSM authorises the
 RESET (``POST /v1/me/pin-authorizations {operation: reload}``, only for an SMS
 or face session of the card's own holder); the card sets the PIN to the reset
 PIN ``123456`` and clears its counter; the citizen chooses a new PIN at once
-(the states of :class:`~kiosk.workflows.pin_change.PinChange` with
-``after_reset=True``, run as a sub-step). The new PIN never leaves the kiosk
+(the new-PIN step it shares with the PIN change,
+:class:`~kiosk.workflows.new_pin.NewPinStep`, with ``123456`` as the current PIN). The new PIN never leaves the kiosk
 and the card.
 
 Rules: ``shared/spec/ssc-card.md`` (PIN: RESET, MAC4), the pack's
@@ -23,20 +23,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.errors import CardProtocolError, KioskError
-from kiosk.pin import Pin
+from kiosk.errors import CardProtocolError, KioskError, PinBlocked, WrongPin
+from kiosk.pin import initial_pin
 
 from .card_effect import PIN_RESET
-from .common import IDENTITY_REFUSED, HolderPinService, holder_identity_rows
-from .pin_change import PinChange
+from .common import IDENTITY_REFUSED
+from .identity import HolderPinService, holder_identity_rows
+from .new_pin import CONFIRM_NEW_PIN, ENTER_NEW_PIN, NewPinStep, new_pin_rows
+from .ports import BackOffice, PinCard, RulePack
 
 RESETTING_PIN = "ResettingPin"
-ENTER_NEW_PIN = "EnterNewPin"
-CONFIRM_NEW_PIN = "ConfirmNewPin"
 NEW_PIN_SET = "NewPinSet"
 
+__all__ = ["CONFIRM_NEW_PIN", "ENTER_NEW_PIN", "NEW_PIN_SET", "PinReset", "RESETTING_PIN"]
 
-class PinReset(HolderPinService):
+
+class PinReset(NewPinStep, HolderPinService):
     """``card``: the :class:`~devices.card.ssc.SscCard` in the reader (selected and
     authenticated); ``card_info``: what :func:`~devices.card.ssc.read_card_info`
     read with authentication (holder, ``card_auth_id``)."""
@@ -44,22 +46,22 @@ class PinReset(HolderPinService):
     NAME = "pin_reset"
     SERVICE = "pin_reset"
     REQUIRES = "pin_reset_requires"
+    NEW_PIN_STEP = "new_pin_set"
     TRANSITIONS = {
         # who: the card's holder, by SMS or face
         **holder_identity_rows(RESETTING_PIN),
         # the back office authorises, the card resets to 123456
         (RESETTING_PIN, "pin_reset"): ENTER_NEW_PIN,
-        # the new PIN at once (PinChange after_reset)
-        (ENTER_NEW_PIN, "new_pin_refused"): ENTER_NEW_PIN,
-        (ENTER_NEW_PIN, "new_pin_entered"): CONFIRM_NEW_PIN,
-        (CONFIRM_NEW_PIN, "mismatch"): ENTER_NEW_PIN,
-        (CONFIRM_NEW_PIN, "changed"): NEW_PIN_SET,
+        # the new PIN at once (the step the PIN change shares)
+        **new_pin_rows(NEW_PIN_SET),
     }
     FINAL = frozenset({NEW_PIN_SET, IDENTITY_REFUSED})
 
-    def __init__(self, card: Any, card_info: Any, client: Any, pack: Any, **kw: Any):
+    def __init__(self, card: PinCard, card_info: Any, client: BackOffice, pack: RulePack,
+                 **kw: Any):
         super().__init__(card, card_info, client, pack, **kw)
-        self._change: PinChange | None = None
+        self._current = None
+        self._new = None
 
     # --- after the identity check: authorise and RESET -------------------------------
     def _identity_verified(self, method: str) -> None:
@@ -72,57 +74,13 @@ class PinReset(HolderPinService):
         with self._lock:
             if self.finished:
                 return
-            self._change = PinChange(self.card, after_reset=True)
-            # its CHANGE is this attempt's effect, journalled as soon as the card answers
-            self._change.on_card_effect(lambda effect: self._card_did(effect, "new_pin_set"))
-            self._subs.append(self._change)
+            self._current = initial_pin()
             self.fire("pin_reset")
 
-    # --- the new PIN ---------------------------------------------------------------------
-    def enter_new_pin(self, pin: Pin) -> None:
-        change = self._change
-        try:
-            expected = self._expect(ENTER_NEW_PIN)
-        finally:
-            if self.state != ENTER_NEW_PIN:
-                pin.wipe()
-        if not expected or change is None:
-            pin.wipe()
-            return
-        change.enter_new_pin(pin)
-        if change.state == "ConfirmNewPin":
-            self._go("new_pin_entered")
-        elif change.state == "EnterNewPin":
-            self._go("new_pin_refused", **change.info)
-        else:
-            self._sub_ended(change)
-
-    def confirm_new_pin(self, confirmation: Pin) -> None:
-        change = self._change
-        try:
-            expected = self._expect(CONFIRM_NEW_PIN)
-        finally:
-            if self.state != CONFIRM_NEW_PIN:
-                confirmation.wipe()
-        if not expected or change is None:
-            confirmation.wipe()
-            return
-        change.confirm_new_pin(confirmation)
-        if change.state == "PinChanged":
-            self._go("changed")
-        elif change.state == "EnterNewPin":
-            self._go("mismatch", **change.info)
-        else:
-            self._sub_ended(change)
-
-    def _sub_ended(self, change: PinChange) -> None:
-        error = change.info.get("error")
-        if not isinstance(error, KioskError):
-            # the card refused the reset PIN: it was not reset after all
-            error = CardProtocolError(f"the card refused the PIN it was reset to ({change.state})")
-        self._end_with(error)
+    def _current_pin_refused(self, e: WrongPin | PinBlocked) -> None:
+        # the card refused the reset PIN: it was not reset after all
+        self._end_with(CardProtocolError(
+            f"the card refused the PIN it was reset to ({type(e).__name__})"))
 
     def wipe(self) -> None:
-        change = self._change
-        if change is not None:
-            change._wipe_all()
+        self._wipe_pins()

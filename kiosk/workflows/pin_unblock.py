@@ -18,7 +18,8 @@ from kiosk.errors import KioskError
 from kiosk.pin import Pin
 
 from .card_effect import PIN_UNBLOCKED as CARD_PIN_UNBLOCKED
-from .common import IDENTITY_REFUSED, PIN_BLOCKED, HolderPinService, holder_identity_rows
+from .common import IDENTITY_REFUSED, PIN_BLOCKED
+from .identity import HolderPinService, holder_identity_rows
 
 UNBLOCKING_PIN = "UnblockingPin"
 ENTER_REMEMBERED_PIN = "EnterRememberedPin"

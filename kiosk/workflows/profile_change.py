@@ -24,9 +24,10 @@ from kiosk import validation
 from kiosk.backoffice_calls import update_profile_call
 from kiosk.errors import KeyFieldChangeRequiresRenewal, KioskError, ValidationFailed
 
-from .common import (CARD_HOLDER_ROWS, ENTER_PIN, IDENTIFIED, IDENTITY_REFUSED, PIN_BLOCKED,
-                     IdentityStep, PinStep, ServiceWorkflow, card_ids, describe_error,
-                     not_offered_error, refusal, rule_article)
+from .common import (ENTER_PIN, IDENTIFIED, IDENTITY_REFUSED, PIN_BLOCKED, ServiceWorkflow,
+                     card_ids, describe_error, not_offered_error, refusal, rule_article)
+from .identity import CARD_HOLDER_ROWS, IdentityStep, PinStep
+from .ports import BackOffice, PinCard, RulePack
 
 EDIT_PROFILE = "EditProfile"
 CONFIRM_CHANGES = "ConfirmChanges"
@@ -66,7 +67,8 @@ class ProfileChange(PinStep, IdentityStep, ServiceWorkflow):
     FINAL = frozenset({PROFILE_CHANGED, CHANGE_PENDING, PIN_BLOCKED, IDENTITY_REFUSED})
     PENDING = frozenset({CHANGE_PENDING})
 
-    def __init__(self, card: Any, card_info: Any, client: Any, pack: Any, **kw: Any):
+    def __init__(self, card: PinCard, card_info: Any, client: BackOffice, pack: RulePack,
+                 **kw: Any):
         """``card`` and ``card_info`` as for :class:`~kiosk.workflows.loss_lift.LossLift`."""
         super().__init__(client, pack, **card_ids(card_info), **kw)
         self.card = card

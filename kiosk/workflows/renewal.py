@@ -27,12 +27,14 @@ from typing import Any
 
 from kiosk import validation
 from kiosk.backoffice_calls import ApiCall, apply_renewal_call
-from kiosk.errors import (CardAlreadyLost, CardCancelled, CardReplaced, KioskError, PhotoInvalid,
-                          RenewalAlreadyInProgress, ValidationFailed)
+from kiosk.backoffice_types import LOST_CARD_STATUSES
+from kiosk.errors import (CardAlreadyLost, KioskError, PhotoInvalid, RenewalAlreadyInProgress,
+                          ValidationFailed)
 
-from .common import (CARD_HOLDER_ROWS, ENTER_PIN, IDENTIFIED, IDENTITY_REFUSED, PIN_BLOCKED,
-                     IdentityStep, PinStep, ServiceWorkflow, card_ids, describe_error,
-                     refusal, rule_article)
+from .common import (ENTER_PIN, IDENTIFIED, IDENTITY_REFUSED, PIN_BLOCKED, ServiceWorkflow,
+                     card_ids, describe_error, refusal, rule_article, void_card_refusal)
+from .identity import CARD_HOLDER_ROWS, IdentityStep, PinStep
+from .ports import BackOffice, PinCard, RulePack
 
 CHOOSE_REASON = "ChooseReason"
 TAKE_PHOTO = "TakePhoto"
@@ -77,7 +79,8 @@ class Renewal(PinStep, IdentityStep, ServiceWorkflow):
     FINAL = frozenset({RENEWAL_APPLIED, RENEWAL_PENDING, PIN_BLOCKED, IDENTITY_REFUSED})
     PENDING = frozenset({RENEWAL_PENDING})
 
-    def __init__(self, card: Any, card_info: Any, client: Any, pack: Any, **kw: Any):
+    def __init__(self, card: PinCard, card_info: Any, client: BackOffice, pack: RulePack,
+                 **kw: Any):
         """``card`` and ``card_info`` as for :class:`~kiosk.workflows.loss_lift.LossLift`;
         the holder's birth date (``card_info.holder``) decides the photo exemption."""
         super().__init__(client, pack, **card_ids(card_info), **kw)
@@ -96,16 +99,14 @@ class Renewal(PinStep, IdentityStep, ServiceWorkflow):
     def _after_card_session(self) -> None:
         card = self.client.my_card()
         self._step("card_status", status=card.status)
-        if card.loss is not None or card.status in ("temp_lost", "lost"):
+        if card.loss is not None or card.status in LOST_CARD_STATUSES:
             self._end_with(refusal(CardAlreadyLost, self.pack, status=card.status,
                                    kind=card.loss.kind if card.loss else None,
                                    next_step="replacement"))
             return
-        if card.status == "cancelled":
-            self._end_with(refusal(CardCancelled, self.pack, status=card.status))
-            return
-        if card.status == "replaced":
-            self._end_with(refusal(CardReplaced, self.pack, status=card.status))
+        void = void_card_refusal(card, self.pack)
+        if void is not None:
+            self._end_with(void)
             return
         running = [a for a in self.client.my_applications() if a.current_stage != FINAL_STAGE]
         if running:
@@ -165,8 +166,9 @@ class Renewal(PinStep, IdentityStep, ServiceWorkflow):
         self._step("photo_skipped")
         self._go("photo_skipped", **self._delivery_info())
 
-    def choose_delivery(self, delivery: str) -> None:
-        """``pickup`` at the outlet, or ``mail``."""
+    def choose_delivery(self, delivery: str, *, then_confirm: bool = False) -> None:
+        """``pickup`` at the outlet, or ``mail``; ``then_confirm``: pickup and apply in one
+        tap (提交申请（到网点领取）), the confirmation's snapshot says ``confirming``."""
         if not self._expect(CHOOSE_DELIVERY):
             return
         if delivery not in DELIVERIES:
@@ -175,9 +177,15 @@ class Renewal(PinStep, IdentityStep, ServiceWorkflow):
         self._step("delivery_chosen", delivery=delivery)
         if delivery == "pickup":
             self.mailing_address = None
-            self._go("pickup_chosen", **self._confirm_info())
+            confirming = {"confirming": True} if then_confirm else {}
+            if self._go("pickup_chosen", **self._confirm_info(), **confirming) and then_confirm:
+                self.confirm()
         else:
             self._go("mail_chosen", on_record=self._on_record)
+
+    def apply_with_pickup(self) -> None:
+        """提交申请（到网点领取）: pickup at the outlet and apply, in one tap."""
+        self.choose_delivery("pickup", then_confirm=True)
 
     def enter_mailing_address(self, address: str | None = None) -> None:
         """Where to mail the card; None: the address on record (``info["on_record"]``)."""
@@ -243,7 +251,8 @@ class Renewal(PinStep, IdentityStep, ServiceWorkflow):
                 "exempt_below_age": self.pack.value("photo_exempt_below_age")}
 
     def _delivery_info(self) -> dict[str, Any]:
-        return {"deliveries": DELIVERIES, "on_record": self._on_record}
+        return {"deliveries": DELIVERIES, "on_record": self._on_record, "reason": self.reason,
+                "photo": self.photo is not None}
 
     def _confirm_info(self) -> dict[str, Any]:
         return {"reason": self.reason, "photo": self.photo is not None,

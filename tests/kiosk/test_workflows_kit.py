@@ -360,9 +360,10 @@ def test_docs_show_every_row():
     from pathlib import Path
 
     from kiosk.workflows.card_status import CardStatusQuery
-    from kiosk.workflows.common import CARD_HOLDER_ROWS
+    from kiosk.workflows.identity import CARD_HOLDER_ROWS
     from kiosk.workflows.loss_lift import LossLift
     from kiosk.workflows.loss_report import LossReport
+    from kiosk.workflows.pin_change import PinChange
     from kiosk.workflows.pin_reset import PinReset
     from kiosk.workflows.pin_unblock import PinUnblock
     from kiosk.workflows.profile_change import ProfileChange
@@ -379,8 +380,8 @@ def test_docs_show_every_row():
 
     shared = [s for s in sections if s.startswith("### Identifying the citizen")]
     assert len(shared) == 1 and rows_in(shared[0]) == triples(CARD_HOLDER_ROWS)
-    for cls in (PinReset, PinUnblock, LossReport, LossLift, ProfileChange, CardStatusQuery,
-                Renewal):
+    for cls in (PinChange, PinReset, PinUnblock, LossReport, LossLift, ProfileChange,
+                CardStatusQuery, Renewal):
         [section] = [s for s in sections if s.startswith("## ") and f"`{cls.__name__}`)" in
                      s.splitlines()[0]]
         expected = triples(cls.TRANSITIONS)

@@ -169,3 +169,15 @@ def test_the_demo_panel_pulls_the_camera_cable(c, kiosk):
     kiosk.qtbot.waitUntil(lambda: photo.view.has_picture, timeout=SLOW_MS)
     kiosk.click(panel.camera_button)
     kiosk.qtbot.waitUntil(lambda: photo.mode == "failed", timeout=WAIT_MS)
+
+
+def test_without_a_camera_the_text_message_is_the_only_way(c, kiosk):
+    """No camera: the PIN reset asks no "how" (the workflow's snapshot offers only SMS)
+    and the code screen has no 换一种验证方式."""
+    kiosk.demo.services.camera = None
+    home(c)
+    c.tap(c.window.home.service_buttons["pin_reset"])
+    code = c.wait("code", timeout=SLOW_MS)
+    assert "other" not in code.buttons and "resend" in code.buttons
+    c.sms(timeout=SLOW_MS)
+    c.wait_pin("new", timeout=SLOW_MS)

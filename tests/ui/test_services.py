@@ -267,6 +267,28 @@ def test_report_loss_without_the_card(citizen):
     assert c.k.controller.session is None
 
 
+@pytest.mark.parametrize("citizen", ["zh-normal"], indirect=True)
+def test_a_temporary_loss_can_only_be_made_formal(citizen):
+    """Hubei: a card already under temporary loss can only be made formal. The
+    confirmation offers no 重新选择 (there is nothing else to choose; tapping it used to
+    end the service as Failed), and the formal report goes through."""
+    c = citizen
+    demo = c.k.demo
+    card_no = ORDINARY.cards[0].card_no
+    report_lost_in_backoffice(demo, card_no)
+    c.tap(c.window.attract.lost_button)
+    c.identity(ORDINARY.ssn, ORDINARY_NAME)
+    c.sms(timeout=SLOW_MS)
+    confirm = c.wait("confirm", timeout=SLOW_MS)
+    assert confirm.values[0][1].text() == tr(c, "正式挂失", "Formal loss report")
+    assert "change" not in confirm.buttons
+    assert tr(c, "重新选择", "Choose again") not in c.k.visible_texts()
+    c.choose("confirm")
+    r = _result(c)
+    assert (r.kind, r.code) == ("success", "LOSS_REPORTED")
+    assert _card_row(demo, card_no).status == "lost"
+
+
 # --- lift the loss -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("citizen", FULL, indirect=True)
