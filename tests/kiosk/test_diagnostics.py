@@ -426,8 +426,8 @@ def test_speech_with_a_broken_espeak_fails(tmp_path):
 
 
 def test_speech_check_uses_the_kiosks_voices():
-    speech = pytest.importorskip("ui.speech")
     from kiosk import diagnostics
+    from ui import speech
 
     assert diagnostics.SPEECH_VOICES == speech.VOICES
     assert diagnostics.SPEECH_SPEEDS == speech.SPEEDS
