@@ -8,7 +8,8 @@
   drawn face that OpenCV's Haar cascade detects), 358 x 441 px and 14-40 KB by
   default, with knobs to break each photo rule;
 - :class:`Kiosk`: signed requests as a kiosk (``Idempotency-Key`` on writes,
-  ``Authorization: Bearer`` when given), and the session openings.
+  ``Authorization: Bearer`` when given, wrong signatures on purpose), and the
+  session openings: the one signed sender of the tests and benches.
 
 Nothing here is used by the server itself.
 """
@@ -184,31 +185,50 @@ class Opened:
 
 
 class Kiosk:
-    """Signed requests to a back office, as the kiosk ``kiosk_id``."""
+    """Signed requests to a back office, as the kiosk ``kiosk_id`` (the one signed
+    sender of the tests and benches).
+
+    ``key``: None sends a fresh ``Idempotency-Key`` on writes (on reads too for a
+    kiosk made with ``fresh_key_on_reads``), False sends none, a string is sent as
+    it is. ``sign=False``, ``timestamp``, ``signed_path``, ``signed_body`` and
+    ``extra_headers`` let a test send a wrong signature on purpose.
+    """
 
     def __init__(self, base_url: str, kiosk_id: str = DEMO_KIOSK_ID,
-                 secret: str = DEMO_KIOSK_SECRET):
+                 secret: str = DEMO_KIOSK_SECRET, *, fresh_key_on_reads: bool = False,
+                 timeout_s: float = 15.0):
         self.base_url = base_url.rstrip("/")
         self.kiosk_id = kiosk_id
         self.secret = secret
+        self.fresh_key_on_reads = fresh_key_on_reads
+        self.timeout_s = timeout_s
         self.http = requests.Session()
         self.http.trust_env = False
 
     def send(self, method: str, path: str, body: dict | list | bytes | None = None, *,
-             token: str | None = None, key: str | None = None,
-             timeout: float = 15) -> requests.Response:
+             token: str | None = None, key: str | bool | None = None,
+             timestamp: int | None = None, signed_path: str | None = None,
+             signed_body: bytes | None = None, sign: bool = True,
+             extra_headers: dict | None = None,
+             timeout: float | None = None) -> requests.Response:
         method = method.upper()
         data = body if isinstance(body, bytes) else (
             json.dumps(body, ensure_ascii=False).encode("utf-8") if body is not None else b"")
         headers = {"Content-Type": "application/json"}
-        headers.update(signing.signed_headers(self.kiosk_id, self.secret, method, path, data,
-                                              timestamp=int(time.time())))
-        if method in WRITE_METHODS:
-            headers[signing.IDEMPOTENCY_KEY_HEADER] = key or str(uuid.uuid4())
+        if sign:
+            headers.update(signing.signed_headers(
+                self.kiosk_id, self.secret, method, signed_path or path,
+                data if signed_body is None else signed_body,
+                timestamp=int(time.time()) if timestamp is None else timestamp))
+        if key is None and (method in WRITE_METHODS or self.fresh_key_on_reads):
+            key = str(uuid.uuid4())
+        if key:
+            headers[signing.IDEMPOTENCY_KEY_HEADER] = key
         if token:
             headers["Authorization"] = f"Bearer {token}"
+        headers.update(extra_headers or {})
         return self.http.request(method, self.base_url + path, data=data, headers=headers,
-                                 timeout=timeout)
+                                 timeout=self.timeout_s if timeout is None else timeout)
 
     def ok(self, method: str, path: str, body=None, **kw):
         """``send`` that expects a 2xx and returns the JSON (None for 204)."""
