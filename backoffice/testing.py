@@ -188,20 +188,17 @@ class Kiosk:
     """Signed requests to a back office, as the kiosk ``kiosk_id`` (the one signed
     sender of the tests and benches).
 
-    ``key``: None sends a fresh ``Idempotency-Key`` on writes (on reads too for a
-    kiosk made with ``fresh_key_on_reads``), False sends none, a string is sent as
-    it is. ``sign=False``, ``timestamp``, ``signed_path``, ``signed_body`` and
-    ``extra_headers`` let a test send a wrong signature on purpose.
+    ``key``: None sends a fresh ``Idempotency-Key`` on writes, False sends none, a
+    string is sent as it is (on reads too). ``sign=False``, ``timestamp``,
+    ``signed_path``, ``signed_body`` and ``extra_headers`` let a test send a wrong
+    signature on purpose.
     """
 
     def __init__(self, base_url: str, kiosk_id: str = DEMO_KIOSK_ID,
-                 secret: str = DEMO_KIOSK_SECRET, *, fresh_key_on_reads: bool = False,
-                 timeout_s: float = 15.0):
+                 secret: str = DEMO_KIOSK_SECRET):
         self.base_url = base_url.rstrip("/")
         self.kiosk_id = kiosk_id
         self.secret = secret
-        self.fresh_key_on_reads = fresh_key_on_reads
-        self.timeout_s = timeout_s
         self.http = requests.Session()
         self.http.trust_env = False
 
@@ -210,7 +207,7 @@ class Kiosk:
              timestamp: int | None = None, signed_path: str | None = None,
              signed_body: bytes | None = None, sign: bool = True,
              extra_headers: dict | None = None,
-             timeout: float | None = None) -> requests.Response:
+             timeout: float = 15) -> requests.Response:
         method = method.upper()
         data = body if isinstance(body, bytes) else (
             json.dumps(body, ensure_ascii=False).encode("utf-8") if body is not None else b"")
@@ -220,7 +217,7 @@ class Kiosk:
                 self.kiosk_id, self.secret, method, signed_path or path,
                 data if signed_body is None else signed_body,
                 timestamp=int(time.time()) if timestamp is None else timestamp))
-        if key is None and (method in WRITE_METHODS or self.fresh_key_on_reads):
+        if key is None and method in WRITE_METHODS:
             key = str(uuid.uuid4())
         if key:
             headers[signing.IDEMPOTENCY_KEY_HEADER] = key
@@ -228,7 +225,7 @@ class Kiosk:
             headers["Authorization"] = f"Bearer {token}"
         headers.update(extra_headers or {})
         return self.http.request(method, self.base_url + path, data=data, headers=headers,
-                                 timeout=self.timeout_s if timeout is None else timeout)
+                                 timeout=timeout)
 
     def ok(self, method: str, path: str, body=None, **kw):
         """``send`` that expects a 2xx and returns the JSON (None for 204)."""
