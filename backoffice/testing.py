@@ -8,7 +8,8 @@
   drawn face that OpenCV's Haar cascade detects: :func:`devices.camera.scene.portrait_image`),
   358 x 441 px and 14-40 KB by default, with knobs to break each photo rule;
 - :class:`Kiosk`: signed requests as a kiosk (``Idempotency-Key`` on writes,
-  ``Authorization: Bearer`` when given), and the session openings.
+  ``Authorization: Bearer`` when given, wrong signatures on purpose), and the
+  session openings: the one signed sender of the tests and benches.
 
 Nothing here is used by the server itself.
 """
@@ -121,7 +122,14 @@ class Opened:
 
 
 class Kiosk:
-    """Signed requests to a back office, as the kiosk ``kiosk_id``."""
+    """Signed requests to a back office, as the kiosk ``kiosk_id`` (the one signed
+    sender of the tests and benches).
+
+    ``key``: None sends a fresh ``Idempotency-Key`` on writes, False sends none, a
+    string is sent as it is (on reads too). ``sign=False``, ``timestamp``,
+    ``signed_path``, ``signed_body`` and ``extra_headers`` let a test send a wrong
+    signature on purpose.
+    """
 
     def __init__(self, base_url: str, kiosk_id: str = DEMO_KIOSK_ID,
                  secret: str = DEMO_KIOSK_SECRET):
@@ -132,18 +140,27 @@ class Kiosk:
         self.http.trust_env = False
 
     def send(self, method: str, path: str, body: dict | list | bytes | None = None, *,
-             token: str | None = None, key: str | None = None,
+             token: str | None = None, key: str | bool | None = None,
+             timestamp: int | None = None, signed_path: str | None = None,
+             signed_body: bytes | None = None, sign: bool = True,
+             extra_headers: dict | None = None,
              timeout: float = 15) -> requests.Response:
         method = method.upper()
         data = body if isinstance(body, bytes) else (
             json.dumps(body, ensure_ascii=False).encode("utf-8") if body is not None else b"")
         headers = {"Content-Type": "application/json"}
-        headers.update(signing.signed_headers(self.kiosk_id, self.secret, method, path, data,
-                                              timestamp=int(time.time())))
-        if method in WRITE_METHODS:
-            headers[signing.IDEMPOTENCY_KEY_HEADER] = key or str(uuid.uuid4())
+        if sign:
+            headers.update(signing.signed_headers(
+                self.kiosk_id, self.secret, method, signed_path or path,
+                data if signed_body is None else signed_body,
+                timestamp=int(time.time()) if timestamp is None else timestamp))
+        if key is None and method in WRITE_METHODS:
+            key = str(uuid.uuid4())
+        if key:
+            headers[signing.IDEMPOTENCY_KEY_HEADER] = key
         if token:
             headers["Authorization"] = f"Bearer {token}"
+        headers.update(extra_headers or {})
         return self.http.request(method, self.base_url + path, data=data, headers=headers,
                                  timeout=timeout)
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import requests
 
-from tests.support.demo_citizen import SignedKiosk
-
 KAT_CARD_ID = "420100D156000005A1B2C3D4E5F60718"
 KAT_R1 = "000102030405060708090A0B0C0D0E0F"
 KAT_RESPONSE = "F3E8555F4C478312969FD9785699C477"
@@ -28,14 +26,6 @@ def kat_body(**changes) -> dict:
     return {k: v for k, v in body.items() if v is not None}
 
 
-class RawKiosk(SignedKiosk):
-    """Signed requests built by hand (to send exactly what a test wants); a fresh
-    Idempotency-Key on every request unless told otherwise."""
-
-    fresh_key_on_reads = True
-    timeout_s = 10.0
-
-
 def error_of(response: requests.Response) -> dict:
     """The ``error`` object of a contract error body (and check its shape)."""
     body = response.json()
@@ -43,3 +33,11 @@ def error_of(response: requests.Response) -> dict:
     assert set(body["error"]) == {"code", "message", "details"}
     assert isinstance(body["error"]["details"], dict)
     return body["error"]
+
+
+def refused(response: requests.Response, status: int, code: str) -> dict:
+    """The ``error`` object of a refusal with this HTTP status and contract code."""
+    assert response.status_code == status, response.text
+    err = error_of(response)
+    assert err["code"] == code, err
+    return err

@@ -14,7 +14,6 @@ import pytest
 from backoffice import testing
 from backoffice.config import BackOfficeConfig
 from backoffice.server import EmbeddedBackOffice
-from bo_support import RawKiosk
 from tests.support.postgres import postgres_server  # noqa: F401  (fixture)
 
 ON_POSTGRES = os.environ.get("SSC_TEST_DB") == "postgresql"
@@ -43,7 +42,7 @@ def server(tmp_path):
 
 @pytest.fixture
 def kiosk(server):
-    raw = RawKiosk(server.url)
+    raw = testing.Kiosk(server.url)
     yield raw
     raw.close()
 

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from backoffice.config import BackOfficeConfig
 from backoffice.models import CardAuth
 from backoffice.server import EmbeddedBackOffice
-from bo_support import (KAT_CARD_ID, KAT_EXTERNAL, TEST_KIOSK_ID, TEST_KIOSK_SECRET, RawKiosk,
+from backoffice.testing import Kiosk
+from bo_support import (KAT_CARD_ID, KAT_EXTERNAL, TEST_KIOSK_ID, TEST_KIOSK_SECRET,
                         error_of, kat_body)
 
 
@@ -105,7 +106,7 @@ def test_business_clock_offset_in_test_mode(tmp_path):
         health = requests.get(bo.url + "/v1/health", timeout=5).json()
         assert abs((parse_time(health["time"]) - shifted).total_seconds()) < 5
         # signatures are still checked against the real clock
-        raw = RawKiosk(bo.url)
+        raw = Kiosk(bo.url)
         r = raw.send("POST", "/v1/card-auth", kat_body())
         raw.close()
         assert r.status_code == 200
@@ -118,7 +119,7 @@ def test_business_clock_offset_in_test_mode(tmp_path):
 @pytest.mark.parametrize("case", ["unsigned", "unknown_kiosk", "wrong_secret", "tampered_body",
                                   "wrong_path", "bad_timestamp", "missing_signature"])
 def test_bad_signatures(server, case):
-    raw = RawKiosk(server.url)
+    raw = Kiosk(server.url)
     body = kat_body()
     kwargs = {}
     if case == "unsigned":
@@ -172,11 +173,11 @@ def test_demo_pair_refused_by_a_non_demo_server(tmp_path):
                               kiosks={DEMO_KIOSK_ID: DEMO_KIOSK_SECRET,
                                       TEST_KIOSK_ID: TEST_KIOSK_SECRET})
     with EmbeddedBackOffice(config) as bo:
-        demo = RawKiosk(bo.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET)
+        demo = Kiosk(bo.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET)
         r = demo.send("POST", "/v1/card-auth", kat_body())
         demo.close()
         assert r.status_code == 401 and error_of(r)["code"] == "BAD_SIGNATURE"
-        good = RawKiosk(bo.url, TEST_KIOSK_ID, TEST_KIOSK_SECRET)
+        good = Kiosk(bo.url, TEST_KIOSK_ID, TEST_KIOSK_SECRET)
         r = good.send("POST", "/v1/card-auth", kat_body())
         good.close()
         assert r.status_code == 200
@@ -201,7 +202,7 @@ def test_wrong_method_is_405_in_the_error_shape(server):
 def test_too_large_body(tmp_path):
     config = BackOfficeConfig.for_tests(max_body_bytes=1000)
     with EmbeddedBackOffice(config) as bo:
-        raw = RawKiosk(bo.url)
+        raw = Kiosk(bo.url)
         r = raw.send("POST", "/v1/card-auth", b"x" * 5000)
         raw.close()
     assert r.status_code == 413 and error_of(r)["code"] == "PAYLOAD_TOO_LARGE"

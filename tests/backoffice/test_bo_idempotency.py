@@ -15,7 +15,8 @@ from backoffice.config import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET, BackOfficeConfig
 from backoffice.errors import ApiError
 from backoffice.idempotency import check_routes, idempotent, request_fingerprint
 from backoffice.models import CardAuth, IdempotencyRecord
-from bo_support import RawKiosk, error_of, kat_body
+from backoffice.testing import Kiosk
+from bo_support import error_of, kat_body
 from kiosk import signing
 
 
@@ -77,7 +78,7 @@ def test_keys_are_scoped_per_kiosk(tmp_path):
     from backoffice.server import EmbeddedBackOffice
 
     with EmbeddedBackOffice(config) as bo:
-        a, b = RawKiosk(bo.url), RawKiosk(bo.url, "kiosk-b", "secret-of-kiosk-b-000")
+        a, b = Kiosk(bo.url), Kiosk(bo.url, "kiosk-b", "secret-of-kiosk-b-000")
         key = str(uuid.uuid4())
         ra = a.send("POST", "/v1/card-auth", kat_body(), key=key)
         rb = b.send("POST", "/v1/card-auth", kat_body(), key=key)
@@ -113,7 +114,7 @@ def test_racing_requests_have_one_effect(any_db_server):
     results = [None] * n
 
     def go(i):
-        raw = RawKiosk(server.url)
+        raw = Kiosk(server.url)
         barrier.wait()
         results[i] = raw.send("POST", "/v1/card-auth", kat_body(), key=key)
         raw.close()

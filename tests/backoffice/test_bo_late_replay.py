@@ -33,16 +33,15 @@ def send(bo, method: str, path: str, body: bytes, *, token: str | None, key: str
          original: int | None = None, original_signature: str | None = None,
          secret: str = DEMO_KIOSK_SECRET, kiosk_id: str = DEMO_KIOSK_ID) -> requests.Response:
     """A signed request as the kiosk's outbox sends a replay (``original``: its first time)."""
-    headers = {"Content-Type": "application/json", signing.IDEMPOTENCY_KEY_HEADER: key}
-    headers.update(signing.signed_headers(kiosk_id, secret, method, path, body))
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
+    replay = {}
     if original is not None:
-        headers[signing.ORIGINAL_TIMESTAMP_HEADER] = str(original)
-        headers[signing.ORIGINAL_SIGNATURE_HEADER] = original_signature or \
-            signing.replay_signature(secret, method, path, original, body, key,
-                                     headers.get("Authorization"))
-    return bo.kiosk.http.request(method, bo.url + path, data=body, headers=headers, timeout=10)
+        bearer = f"Bearer {token}" if token else None
+        replay = {signing.ORIGINAL_TIMESTAMP_HEADER: str(original),
+                  signing.ORIGINAL_SIGNATURE_HEADER: original_signature or signing.replay_signature(
+                      secret, method, path, original, body, key, bearer)}
+    with testing.Kiosk(bo.url, kiosk_id, secret) as kiosk:
+        return kiosk.send(method, path, body, token=token, key=key, extra_headers=replay,
+                          timeout=10)
 
 
 def losses(bo, key: str) -> int:

@@ -17,7 +17,7 @@ from backoffice import testing
 from backoffice.cards import add_working_days, china_day
 from backoffice.demo_data import PEOPLE
 from backoffice.testing import b64, portrait_jpeg
-from bo_support import error_of
+from bo_support import refused
 from kiosk.policies import jurisdictions, load_pack
 
 JURISDICTIONS = ["hunan", "hubei", "hainan", "sichuan", "xinxiang"]
@@ -41,12 +41,6 @@ def j(request):
 def parse_time(text: str) -> dt.datetime:
     return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
 
-
-def refused(r, status: int, code: str) -> dict:
-    assert r.status_code == status, r.text
-    err = error_of(r)
-    assert err["code"] == code, err
-    return err
 
 
 def test_health_serves_the_pack(j):

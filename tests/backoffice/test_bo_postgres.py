@@ -30,7 +30,8 @@ from sqlalchemy import create_engine, func, select, text
 from backoffice.config import BackOfficeConfig
 from backoffice.models import CardAuth, IdempotencyRecord
 from backoffice.server import EmbeddedBackOffice
-from bo_support import KAT_CARD_ID, KAT_EXTERNAL, RawKiosk, error_of, kat_body
+from backoffice.testing import Kiosk
+from bo_support import KAT_CARD_ID, KAT_EXTERNAL, error_of, kat_body
 from conftest_db import db_url, pg_url, postgres_server, postgres_url  # noqa: F401 (fixtures)
 from tests.support import demo_citizen
 from tests.support.pin_leaks import watch_file
@@ -56,7 +57,7 @@ def server(db_url):  # noqa: F811
 
 @pytest.fixture
 def kiosk(server):
-    raw = RawKiosk(server.url)
+    raw = Kiosk(server.url)
     yield raw
     raw.close()
 
@@ -155,7 +156,7 @@ def test_racing_threads_have_one_effect(server):
     results: list = [None] * n
 
     def go(i):
-        raw = RawKiosk(server.url)
+        raw = Kiosk(server.url)
         try:
             barrier.wait(10)
             results[i] = raw.send("POST", "/v1/card-auth", kat_body(), key=key)
@@ -173,10 +174,10 @@ def test_racing_threads_have_one_effect(server):
 
 
 def test_citizen_session_and_card_status(server):
-    """A demo citizen opens a card session and reads the card (once sessions exist)."""
+    """A demo citizen opens a card session and reads the card."""
     citizens = demo_citizen.DemoCitizens(server.url)
     try:
-        citizen = citizens.require()
+        citizen = citizens.find()
         token = citizen.token()
         r = citizens.kiosk.send("GET", "/v1/me/card", key=False,
                                 extra_headers={"Authorization": f"Bearer {token}"})
@@ -296,7 +297,7 @@ def _race(urls: list[str], method: str, path: str, bodies: list, keys: list[str]
     n = len(urls)
     barrier = threading.Barrier(n)
     results: list = [None] * n
-    kiosks = [RawKiosk(u) for u in urls]
+    kiosks = [Kiosk(u) for u in urls]
 
     def go(i):
         try:
@@ -349,7 +350,7 @@ def test_same_key_loss_report_at_two_processes_has_one_effect(two_servers, pg_ur
     a, b = two_servers
     citizens = demo_citizen.DemoCitizens(a.url)
     try:
-        citizen = citizens.require(liftable_loss=True)
+        citizen = citizens.find(service="temporary_loss")
         auth = {"Authorization": f"Bearer {citizen.token()}"}
         losses_before = _count_rows(pg_url, "losses", CARD_LOSSES, {"no": citizen.card_no})
         rounds = max(5, RACE_ROUNDS // 2)
@@ -373,7 +374,7 @@ def test_two_keys_on_one_loss_report_one_wins(two_servers, pg_url):  # noqa: F81
     a, b = two_servers
     citizens = demo_citizen.DemoCitizens(a.url)
     try:
-        citizen = citizens.require(liftable_loss=True)
+        citizen = citizens.find(service="temporary_loss")
         auth = {"Authorization": f"Bearer {citizen.token()}"}
         losses_before = _count_rows(pg_url, "losses", CARD_LOSSES, {"no": citizen.card_no})
         rounds = max(5, RACE_ROUNDS // 2)
@@ -407,7 +408,7 @@ def test_wrong_sms_codes_racing_at_two_processes_are_all_counted(two_servers):
     a, b = two_servers
     person = next(p for p in PEOPLE.values() if p.phone and any(
         c.card_no == "A10000001" for c in p.cards))
-    kiosk = demo_citizen.SignedKiosk(a.url)
+    kiosk = Kiosk(a.url)
     try:
         r = kiosk.send("POST", "/v1/sessions", {"method": "sms", "ssn": person.ssn,
                                                 "name": person.name})

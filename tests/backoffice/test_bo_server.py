@@ -12,7 +12,8 @@ import requests
 
 from backoffice.config import BackOfficeConfig
 from backoffice.server import EmbeddedBackOffice, serve_from_args
-from bo_support import RawKiosk, kat_body
+from backoffice.testing import Kiosk
+from bo_support import kat_body
 from tests.support.network import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +27,7 @@ def test_embedded_default_is_demo_on_a_temporary_file():
         assert bo.url.startswith("http://127.0.0.1:")
         db_file = Path(bo.config.db_url.removeprefix("sqlite:///"))
         assert db_file.exists()
-        raw = RawKiosk(bo.url)  # the demo pair
+        raw = Kiosk(bo.url)  # the demo pair
         assert raw.send("POST", "/v1/card-auth", kat_body()).status_code == 200
         raw.close()
     finally:
@@ -77,7 +78,7 @@ def test_serve_from_args_runs_a_process_that_stops_on_sigterm(tmp_path):
                 assert time.monotonic() < deadline
                 time.sleep(0.05)
         assert health.json()["policy"]["jurisdiction"] == "hubei"
-        raw = RawKiosk(url)
+        raw = Kiosk(url)
         assert raw.send("POST", "/v1/card-auth", kat_body()).status_code == 200
         raw.close()
         proc.send_signal(signal.SIGTERM)
@@ -116,7 +117,7 @@ def test_serve_from_args_serves_the_named_pack_and_logs_sms_codes(tmp_path):
                 assert time.monotonic() < deadline
                 time.sleep(0.05)
         assert health.json()["policy"] == {"jurisdiction": "hainan", "version": "1"}
-        raw = RawKiosk(url)
+        raw = Kiosk(url)
         r = raw.send("POST", "/v1/sessions", {"method": "sms", "ssn": person.ssn,
                                               "name": person.name})
         raw.close()

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import logging
-import time
 import uuid
 
 import pytest
@@ -12,8 +11,7 @@ from backoffice.config import BackOfficeConfig
 from backoffice.demo_data import PEOPLE
 from backoffice.identity import Limits, is_weak_code, new_sms_code
 from backoffice.testing import Kiosk, b64, card_auth_body, portrait_jpeg
-from bo_support import TEST_KIOSK_ID, TEST_KIOSK_SECRET, error_of
-from kiosk import signing
+from bo_support import TEST_KIOSK_ID, TEST_KIOSK_SECRET, refused
 
 
 def parse_time(text: str) -> dt.datetime:
@@ -27,12 +25,6 @@ def bo():
     yield server
     server.stop()
 
-
-def refused(r, status: int, code: str) -> dict:
-    assert r.status_code == status, r.text
-    err = error_of(r)
-    assert err["code"] == code, err
-    return err
 
 
 # --- card ---------------------------------------------------------------------------------
@@ -340,11 +332,8 @@ def test_token_is_bound_to_its_kiosk(bo):
 
 @pytest.mark.parametrize("header", [None, "Bearer nonsense-token-that-is-long", "Basic abc"])
 def test_no_or_unknown_token(bo, header):
-    headers = signing.signed_headers(bo.kiosk.kiosk_id, bo.kiosk.secret, "GET", "/v1/me/card",
-                                     b"", timestamp=int(time.time()))
-    if header is not None:
-        headers["Authorization"] = header
-    r = bo.kiosk.http.get(bo.url + "/v1/me/card", headers=headers, timeout=10)
+    r = bo.kiosk.send("GET", "/v1/me/card",
+                      extra_headers={"Authorization": header} if header is not None else None)
     refused(r, 401, "SESSION_EXPIRED")
 
 

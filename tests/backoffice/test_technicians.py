@@ -24,8 +24,9 @@ from backoffice.config import BackOfficeConfig
 from backoffice.demo_technicians import TECHNICIANS
 from backoffice.models import Technician, TechnicianToken
 from backoffice.server import EmbeddedBackOffice
+from backoffice.testing import Kiosk
 from backoffice.technicians import LOCK_AFTER, LOCK_S
-from bo_support import TEST_KIOSK_ID, TEST_KIOSK_SECRET, RawKiosk, error_of
+from bo_support import TEST_KIOSK_ID, TEST_KIOSK_SECRET, refused
 from kiosk import secret_hash
 from tests.support.pin_leaks import TEST_PINS
 from tests.support.totp_codes import code, early_in_step
@@ -41,12 +42,6 @@ def verify(kiosk, account: str, pin: str, otp: str, **extra):
                                                           if v is not None})
 
 
-def refused(r, status: int, code_: str) -> dict:
-    assert r.status_code == status, r.text
-    err = error_of(r)
-    assert err["code"] == code_
-    return err
-
 
 @pytest.fixture
 def two_kiosks(tmp_path):
@@ -58,7 +53,7 @@ def two_kiosks(tmp_path):
     config = BackOfficeConfig.for_tests(db_url=db_url,
                                         kiosks={TEST_KIOSK_ID: TEST_KIOSK_SECRET})
     with EmbeddedBackOffice(config) as bo:
-        first, second = RawKiosk(bo.url), RawKiosk(bo.url, TEST_KIOSK_ID, TEST_KIOSK_SECRET)
+        first, second = Kiosk(bo.url), Kiosk(bo.url, TEST_KIOSK_ID, TEST_KIOSK_SECRET)
         yield first, second
         first.close()
         second.close()

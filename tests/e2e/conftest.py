@@ -176,7 +176,7 @@ class SoftCardInReader(CardInReader):
 
     def __init__(self, daemon: Pcscd, slot: int = 0):
         super().__init__(daemon, slot)
-        emulator = pytest.importorskip("devices.card.emulator")
+        from devices.card import emulator
         self.card = emulator.SoftCard(emulator.load_profile(emulator.demo_profiles()["ordinary"]),
                                       state_path=None)
         self.bridge = emulator.VpcdBridge(self.card, port=self.port)

@@ -154,7 +154,7 @@ def _authorizer(card_id_code):
 @pytest.mark.e2e
 @pytest.mark.timeout(E2E_TIMEOUT_S)
 def test_the_kiosk_reads_the_independent_card_through_pcscd(independent_card, backend):
-    ssc = pytest.importorskip("devices.card.ssc")
+    from devices.card import ssc
     from devices.card.trace import ApduTrace
     from devices.card.transport import CardChannel
     from kiosk import ssn
@@ -178,7 +178,7 @@ def test_the_kiosk_reads_the_independent_card_through_pcscd(independent_card, ba
 @pytest.mark.e2e
 @pytest.mark.timeout(E2E_TIMEOUT_S)
 def test_the_kiosks_pin_commands_on_the_independent_card(independent_card, backend):
-    ssc = pytest.importorskip("devices.card.ssc")
+    from devices.card import ssc
     from devices.card.trace import ApduTrace
     from devices.card.transport import CardChannel
     from kiosk.errors import PinBlocked, WrongPin

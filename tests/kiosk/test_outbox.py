@@ -30,11 +30,12 @@ from kiosk.backoffice_client import BackOfficeClient
 from kiosk.errors import CardAlreadyLost, JournalUnavailable, NoSession
 from kiosk.journal import Journal, Outbox, PendingOutcome, Replayer, reference_for
 
-from .test_backoffice_client_api import card_auth, people, start_server
+from .test_backoffice_client_api import card_auth, start_server
 from tests.support.journal_trouble import fill, small_filesystem
 from tests.support.network import dead_url
 
 from backoffice.config import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET  # noqa: E402
+from backoffice.demo_data import PEOPLE  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 UTC = dt.timezone.utc
@@ -176,7 +177,7 @@ def wait_briefly_for_answers(client, read_timeout_s: float = 0.25) -> None:
 
 
 def open_card_session(client, key="card_ordinary"):
-    person = people()[key]
+    person = PEOPLE[key]
     return client.open_session_card(card_auth(client, person.card).card_auth_id)
 
 
@@ -543,7 +544,7 @@ def test_a_disk_that_fills_during_the_send_does_not_change_the_answer(tmp_path, 
         path = fs / "journal.sqlite3"
         with DiskFillingClient(backoffice.url, DEMO_KIOSK_ID, DEMO_KIOSK_SECRET) as client, \
                 Outbox(path) as outbox:
-            person = people()["card_ordinary"]
+            person = PEOPLE["card_ordinary"]
             open_card_session(client, "card_ordinary")
             if expected == "refused":                       # reported once already
                 outbox.submit(client, report_loss_call("temporary"))

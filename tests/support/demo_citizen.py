@@ -11,21 +11,18 @@ so the server may run in another process.
     citizens = DemoCitizens(base_url)
     citizen = citizens.find()             # the first demo card that opens a session
     token = citizen.token()               # its bearer token (a fresh one: fresh_token())
-    citizens.kiosk.send("GET", "/v1/me/card", key=False, bearer=token)
+    citizens.kiosk.send("GET", "/v1/me/card", key=False, token=token)
 """
 
 from __future__ import annotations
 
-import json
 import os
-import time
-import uuid
 from dataclasses import dataclass, field
 
 import requests
 
 from backoffice.config import DEMO_KIOSK_ID, DEMO_KIOSK_SECRET
-from kiosk import signing
+from backoffice.testing import Kiosk
 from kiosk.sm4 import derive_card_key, sm4_ecb_encrypt
 
 #: the spec's TEST master key of internal authentication (ssc-card.md)
@@ -79,53 +76,6 @@ def demo_cards() -> list[DemoCard]:
     return cards
 
 
-class SignedKiosk:
-    """Signed requests built by hand, as a kiosk (the one sender of the tests and benches).
-
-    ``key=True`` adds a fresh Idempotency-Key (on writes only, unless
-    ``fresh_key_on_reads``); ``key=None``/``False`` sends none; a string is sent
-    as it is. ``timestamp``, ``signed_path``, ``signed_body`` and ``sign=False``
-    let a test send a wrong signature on purpose.
-    """
-
-    fresh_key_on_reads = False
-    timeout_s = 15.0
-
-    def __init__(self, base_url: str, kiosk_id: str = DEMO_KIOSK_ID,
-                 secret: str = DEMO_KIOSK_SECRET):
-        self.base_url = base_url.rstrip("/")
-        self.kiosk_id = kiosk_id
-        self.secret = secret
-        self.http = requests.Session()
-        self.http.trust_env = False
-
-    def send(self, method: str, path: str, body: dict | bytes | None = None, *,
-             key: str | bool | None = True, bearer: str | None = None,
-             timestamp: int | None = None, signed_path: str | None = None,
-             signed_body: bytes | None = None, sign: bool = True,
-             extra_headers: dict | None = None, timeout: float | None = None) -> requests.Response:
-        data = json.dumps(body).encode() if isinstance(body, dict) else (body or b"")
-        headers = {"Content-Type": "application/json"}
-        if sign:
-            headers.update(signing.signed_headers(
-                self.kiosk_id, self.secret, method, signed_path or path,
-                data if signed_body is None else signed_body,
-                timestamp=int(time.time()) if timestamp is None else timestamp))
-        if key is True:
-            writes = method.upper() in ("POST", "PUT", "PATCH", "DELETE")
-            key = str(uuid.uuid4()) if writes or self.fresh_key_on_reads else None
-        if key:
-            headers[signing.IDEMPOTENCY_KEY_HEADER] = key
-        if bearer:
-            headers["Authorization"] = f"Bearer {bearer}"
-        headers.update(extra_headers or {})
-        return self.http.request(method, self.base_url + path, data=data, headers=headers,
-                                 timeout=self.timeout_s if timeout is None else timeout)
-
-    def close(self) -> None:
-        self.http.close()
-
-
 @dataclass
 class Citizen:
     """A demo card whose card sessions open on this server."""
@@ -155,7 +105,7 @@ class DemoCitizens:
     def __init__(self, base_url: str, kiosk_id: str = DEMO_KIOSK_ID,
                  secret: str = DEMO_KIOSK_SECRET):
         self.base_url = base_url
-        self.kiosk = SignedKiosk(base_url, kiosk_id, secret)
+        self.kiosk = Kiosk(base_url, kiosk_id, secret)
         self._card: DemoCard | None = None
 
     def card_auth(self, card: DemoCard) -> str:
@@ -189,7 +139,7 @@ class DemoCitizens:
                     raise
                 reasons.append(str(exc))
                 continue
-            r = self.kiosk.send("GET", "/v1/me/card", key=False, bearer=token)
+            r = self.kiosk.send("GET", "/v1/me/card", key=False, token=token)
             if r.status_code != 200:
                 reasons.append(f"{card.profile}: GET /v1/me/card HTTP {r.status_code}")
                 continue
@@ -204,15 +154,6 @@ class DemoCitizens:
             return Citizen(self, card, card_auth_id, session_id, token, data.get("status"),
                            tuple(data.get("services", ())))
         raise Unavailable("no demo card opens a suitable session: " + "; ".join(reasons))
-
-    def require(self, *, liftable_loss: bool = False, status: str | None = "active") -> Citizen:
-        """:meth:`find`, or skip the calling test with the reason."""
-        import pytest
-
-        try:
-            return self.find(status=status, service="temporary_loss" if liftable_loss else None)
-        except Unavailable as exc:
-            pytest.skip(f"no demo citizen session: {exc}")
 
     def fresh_card_auth_id(self) -> str:
         """A new ``card_auth_id`` of the chosen (or first working) demo card."""
