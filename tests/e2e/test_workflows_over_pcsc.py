@@ -3,7 +3,7 @@ a real pcscd (through :class:`~devices.card.emulator.VpcdBridge`), the kiosk's P
 transport, and the reference back office as a real HTTP server on loopback.
 
 One test per workflow, each a citizen's whole visit, kept short; the unit tests
-(``tests/kiosk/test_workflows_*.py``) walk every transition.
+(``tests/kiosk/workflows/test_*.py``) walk every transition.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from kiosk.workflows.pin_unblock import PinUnblock
 from kiosk.workflows.profile_change import ProfileChange
 from kiosk.workflows.renewal import Renewal
 from tests.e2e.conftest import wait_reader_state
-from tests.kiosk.test_workflows_kit import FACE_OK, Kiosk, passport_photo
+from tests.kiosk.workflows.test_kit import FACE_OK, Kiosk, passport_photo
 
 pytestmark = pytest.mark.e2e
 

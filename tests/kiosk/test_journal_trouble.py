@@ -20,7 +20,7 @@ from kiosk.journal.recovery import kept_damaged, open_journal
 from tests.support.journal_trouble import (DAMAGE_KINDS, damage, fill, journal_with_history,
                                            small_filesystem)
 
-from .test_workflows_kit import kiosk, kiosk_of  # noqa: F401 - fixtures
+from .workflows.test_kit import kiosk, kiosk_of  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
 #: the small file system: room for a journal and the 1 MiB the kiosk wants free

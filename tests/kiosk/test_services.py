@@ -10,7 +10,7 @@ import pytest
 from backoffice.demo_data import STATUSES
 from kiosk.policies import SERVICES, load_pack
 from kiosk.services import NEEDS_CARD, home_services, regulation_status
-from tests.kiosk.test_workflows_kit import JURISDICTIONS, kiosk_of  # noqa: F401
+from tests.kiosk.workflows.test_kit import JURISDICTIONS, kiosk_of  # noqa: F401
 
 
 @pytest.mark.parametrize("jurisdiction", JURISDICTIONS)

@@ -1,6 +1,6 @@
 """The workflow test kit's reader, over real PC/SC: pcscd + vpcd + a SoftCard over TCP.
 
-``SSC_TEST_CARD=pcsc`` makes the kit (tests/kiosk/test_workflows_kit.py) use
+``SSC_TEST_CARD=pcsc`` makes the kit (tests/kiosk/workflows/test_kit.py) use
 this instead of the in-process reader, so every transition walk also runs
 through pcscd (``./run test`` does both). Same small API as EmulatedReaders:
 ``readers``, ``has_card``, ``insert``, ``remove``, ``connect``.

@@ -9,7 +9,7 @@ from backoffice.identity import Limits
 from kiosk.errors import CardRemoved, ServiceNotOffered
 from kiosk.pin import Pin
 from kiosk.workflows.pin_unblock import PinUnblock
-from tests.kiosk.test_workflows_kit import (FACE_OK, FACE_OTHER, JURISDICTIONS, TransitionLog,
+from tests.kiosk.workflows.test_kit import (FACE_OK, FACE_OTHER, JURISDICTIONS, TransitionLog,
                                             assert_table_walked, kiosk, kiosk_of)  # noqa: F401
 
 LOG = TransitionLog()

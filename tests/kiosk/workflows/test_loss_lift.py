@@ -10,7 +10,7 @@ from kiosk.pin import Pin
 from kiosk.workflows.loss_lift import LossLift
 from kiosk.policies import load_pack_file
 from kiosk.policies.pack import PACK_DIR
-from tests.kiosk.test_workflows_kit import (JURISDICTIONS, LostAnswers, TransitionLog,
+from tests.kiosk.workflows.test_kit import (JURISDICTIONS, LostAnswers, TransitionLog,
                                             assert_table_walked, holder_changed, kiosk,
                                             kiosk_of, walk_card_holder_identity)  # noqa: F401
 

@@ -131,7 +131,7 @@ def change_meanwhile(ssc, old: str, new: str) -> None:
 
 def test_every_row_is_walked(monkeypatch):
     """The table-walk check every workflow has: each row of TRANSITIONS is fired."""
-    from tests.kiosk.test_workflows_kit import TransitionLog
+    from tests.kiosk.workflows.test_kit import TransitionLog
 
     log = TransitionLog()
     log.install(monkeypatch)

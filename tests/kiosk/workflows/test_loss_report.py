@@ -13,7 +13,7 @@ from kiosk.errors import CardAlreadyLost, CardCancelled, ServiceNotOffered
 from kiosk.policies import load_pack_file
 from kiosk.policies.pack import PACK_DIR
 from kiosk.workflows.loss_report import LossReport
-from tests.kiosk.test_workflows_kit import (JURISDICTIONS, LostAnswers, TransitionLog,
+from tests.kiosk.workflows.test_kit import (JURISDICTIONS, LostAnswers, TransitionLog,
                                             assert_table_walked, kiosk, kiosk_of)  # noqa: F401
 
 LOG = TransitionLog()

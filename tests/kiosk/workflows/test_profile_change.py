@@ -10,7 +10,7 @@ import pytest
 from kiosk.errors import KeyFieldChangeRequiresRenewal, ServiceNotOffered
 from kiosk.pin import Pin
 from kiosk.workflows.profile_change import ProfileChange
-from tests.kiosk.test_workflows_kit import (JURISDICTIONS, LostAnswers,  # noqa: F401
+from tests.kiosk.workflows.test_kit import (JURISDICTIONS, LostAnswers,  # noqa: F401
                                             TransitionLog, assert_table_walked, china_today,
                                             holder_changed, identify_holder, kiosk, kiosk_of,
                                             walk_card_holder_identity)

@@ -10,7 +10,7 @@ import pytest
 from kiosk.errors import CardAlreadyLost, RenewalAlreadyInProgress, ServiceNotOffered
 from kiosk.pin import Pin
 from kiosk.workflows.renewal import Renewal
-from tests.kiosk.test_workflows_kit import (JURISDICTIONS, LostAnswers,  # noqa: F401
+from tests.kiosk.workflows.test_kit import (JURISDICTIONS, LostAnswers,  # noqa: F401
                                             TransitionLog, assert_table_walked, card_of_person,
                                             holder_changed, identify_holder, kiosk, kiosk_of,
                                             passport_photo, walk_card_holder_identity)

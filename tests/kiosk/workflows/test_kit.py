@@ -1,4 +1,4 @@
-"""The kit the workflow tests share (imported by ``test_workflows_*.py``, unit and e2e).
+"""The kit the workflow tests share (imported by ``tests/kiosk/workflows/test_*.py``, unit and e2e).
 
 - :class:`Kiosk`: the real reference back office of one jurisdiction
   (:class:`~backoffice.server.EmbeddedBackOffice`, test mode, seeded with the
@@ -369,7 +369,7 @@ def test_docs_show_every_row():
     from kiosk.workflows.profile_change import ProfileChange
     from kiosk.workflows.renewal import Renewal
 
-    text = (Path(__file__).resolve().parents[2] / "docs" / "workflows.md").read_text("utf-8")
+    text = (Path(__file__).resolve().parents[3] / "docs" / "workflows.md").read_text("utf-8")
     sections = re.split(r"\n(?=##+ )", text)
 
     def rows_in(section: str) -> set[tuple[str, str, str]]:

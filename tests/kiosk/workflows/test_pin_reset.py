@@ -14,7 +14,7 @@ from backoffice.identity import Limits
 from kiosk.errors import CardAlreadyLost, CardRemoved, ServiceNotOffered, SessionExpired
 from kiosk.pin import Pin
 from kiosk.workflows.pin_reset import PinReset
-from tests.kiosk.test_workflows_kit import (FACE_OK, FACE_OTHER, JURISDICTIONS, TransitionLog,
+from tests.kiosk.workflows.test_kit import (FACE_OK, FACE_OTHER, JURISDICTIONS, TransitionLog,
                                             assert_table_walked, kiosk, kiosk_of)  # noqa: F401
 
 LOG = TransitionLog()

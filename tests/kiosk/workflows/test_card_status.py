@@ -11,7 +11,7 @@ from backoffice.identity import Limits
 from kiosk.pin import Pin
 from kiosk.workflows.card_status import CardStatusQuery
 from kiosk.workflows.loss_report import LossReport
-from tests.kiosk.test_workflows_kit import (JURISDICTIONS, TransitionLog,  # noqa: F401
+from tests.kiosk.workflows.test_kit import (JURISDICTIONS, TransitionLog,  # noqa: F401
                                             assert_table_walked, holder_changed, kiosk,
                                             kiosk_of, walk_card_holder_identity)
 
