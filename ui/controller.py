@@ -237,14 +237,7 @@ class KioskController(CitizenSessionMixin, ScreenPresenter, QObject):
         s = self.session
         if s is None or s.finishing or s.card is None or s.workflow is not None:
             return
-        self._journal_step(s, "service", service=service)
-        try:
-            wf = make_workflow(service, s, self.services, self._citizen_client(s), self._run_later,
-                               camera_present=self.can_check_face())
-        except errors.KioskError as exc:
-            self.show_result(lambda err=exc: messages.describe(err), error=exc)
-            return
-        self._run(s, wf)
+        self._start(s, service)
 
     def start_without_card(self, service: str) -> None:
         """"I lost my card" / "where is my new card": a session without the card."""
@@ -255,6 +248,11 @@ class KioskController(CitizenSessionMixin, ScreenPresenter, QObject):
         self._begin_journal(s)
         if self._out_of_service():
             return
+        self._start(s, service)
+
+    def _start(self, s: CitizenSession, service: str) -> None:
+        """The service's workflow from the registry (via the one factory), then run; a service
+        the rules do not offer here is told as a result."""
         self._journal_step(s, "service", service=service)
         try:
             wf = make_workflow(service, s, self.services, self._citizen_client(s), self._run_later,
